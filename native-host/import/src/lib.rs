@@ -1,0 +1,1 @@
+//! vrdndi-import

@@ -1,0 +1,1 @@
+//! The daemon: the one process that owns the store and the model.

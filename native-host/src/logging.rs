@@ -1,0 +1,1 @@
+//! Logging to a rotating file in the data dir; never to stdout.

@@ -1,0 +1,485 @@
+//! Requests, replies and the envelope that carries them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{ErrorCode, ErrorReply};
+use crate::video::Video;
+
+/// Every request echoes this in its reply. The extension counts up from 1 per connection.
+pub type RequestId = u64;
+
+/// A request: `{"id": 7, "type": "rank", ...fields of the body}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: RequestId,
+    #[serde(flatten)]
+    pub body: RequestBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RequestBody {
+    /// First message on a connection: versions and capabilities.
+    Hello(Hello),
+    /// Order a slate of tiles for now (or for `at`).
+    Rank(RankRequest),
+    /// A like, dislike, un-like, or one of the four labels.
+    Feedback(FeedbackRequest),
+    /// Take back an earlier feedback by its id.
+    Undo(UndoRequest),
+    /// How much of a video the person actually watched.
+    Watched(WatchedRequest),
+    /// Counts, model, ActivityWatch and training state.
+    Status(StatusRequest),
+    /// The ActivityWatch context the model sees at a time.
+    Context(ContextRequest),
+    /// Records read by an importer (the command line sends these in batches).
+    Import(ImportRequest),
+    /// Train the model on the labels in the store.
+    Train(TrainRequest),
+}
+
+impl RequestBody {
+    /// The wire name of this request's `type`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            RequestBody::Hello(_) => "hello",
+            RequestBody::Rank(_) => "rank",
+            RequestBody::Feedback(_) => "feedback",
+            RequestBody::Undo(_) => "undo",
+            RequestBody::Watched(_) => "watched",
+            RequestBody::Status(_) => "status",
+            RequestBody::Context(_) => "context",
+            RequestBody::Import(_) => "import",
+            RequestBody::Train(_) => "train",
+        }
+    }
+}
+
+/// Every request `type` this protocol version defines.
+pub const REQUEST_TYPES: [&str; 9] =
+    ["hello", "rank", "feedback", "undo", "watched", "status", "context", "import", "train"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    /// The protocol version the sender speaks.
+    pub protocol: u32,
+    /// Who is asking, e.g. `vrdndi-extension/0.1.0 (chrome)`.
+    #[serde(default)]
+    pub client: String,
+}
+
+/// Which YouTube page the slate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Surface {
+    #[default]
+    Home,
+    Subscriptions,
+    Watch,
+    /// A slate given on the command line (`vrdndi score`).
+    Cli,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankRequest {
+    #[serde(default)]
+    pub surface: Surface,
+    pub tiles: Vec<Video>,
+    /// Rank as of this time instead of now (the context is the ActivityWatch events before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// What the person said about a video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackKind {
+    /// YouTube's like button (interest = 1).
+    Like,
+    /// YouTube's dislike button (interest = 0).
+    Dislike,
+    /// A like or dislike taken back on YouTube.
+    RemoveLike,
+    /// "Interesting" in the popup or feed (interest = 1).
+    Interesting,
+    /// "Not interesting" (interest = 0).
+    NotInteresting,
+    /// "Right time": this fits what I am doing now (productive = 1).
+    RightTime,
+    /// "Not now" (productive = 0).
+    NotNow,
+}
+
+/// Where a feedback was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedbackSource {
+    #[default]
+    Youtube,
+    Popup,
+    FeedPage,
+    Studio,
+    Import,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackRequest {
+    /// Made by the sender (a UUID or similar); sending the same id twice stores it once.
+    pub feedback_id: String,
+    pub video: Video,
+    pub kind: FeedbackKind,
+    #[serde(default)]
+    pub source: FeedbackSource,
+    /// When it was given; the host uses its own clock when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UndoRequest {
+    pub feedback_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WatchedRequest {
+    pub video: Video,
+    /// Share of the video's duration really played (ads excluded, playback rate counted), 0..=1.
+    pub fraction: f32,
+    /// Seconds of the video really played.
+    #[serde(default)]
+    pub watched_s: f32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StatusRequest {}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContextRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// How far back to look; the host's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+}
+
+/// What an imported record says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryKind {
+    Watch,
+    Like,
+    Dislike,
+    Search,
+    Subscription,
+    /// A video in a playlist other than likes.
+    Playlist,
+}
+
+/// One record read from a Takeout or another export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRecord {
+    pub kind: HistoryKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video: Option<Video>,
+    /// For searches: the query; for subscriptions: the channel's title; for playlists: its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRequest {
+    /// Where the records came from, e.g. `takeout:watch-history.json`.
+    pub source: String,
+    pub records: Vec<HistoryRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TrainRequest {
+    /// Number of time-ordered folds to report; 1 trains once on a single time split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kfold: Option<u32>,
+}
+
+/// A reply: `{"id": 7, "type": "ranked", ...}`. `id` is null only when the request's id could
+/// not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    pub id: Option<RequestId>,
+    #[serde(flatten)]
+    pub body: ResponseBody,
+}
+
+impl Response {
+    pub fn error(id: Option<RequestId>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Response { id, body: ResponseBody::Error(ErrorReply::new(code, message)) }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ResponseBody {
+    Hello(HelloReply),
+    Ranked(RankReply),
+    /// For `feedback`, `undo`, `watched`.
+    Ack(Ack),
+    Status(StatusReply),
+    Context(ContextReply),
+    Imported(ImportReply),
+    Trained(TrainReply),
+    Error(ErrorReply),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HelloReply {
+    pub protocol: u32,
+    pub host_version: String,
+    /// Request types this host serves.
+    pub capabilities: Vec<String>,
+}
+
+/// The scores of one tile and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TileScore {
+    pub video_id: String,
+    /// What the order is sorted by, higher first.
+    #[serde(rename = "final")]
+    pub final_score: f32,
+    /// Probability the person finds it interesting, 0..=1.
+    pub interest: f32,
+    /// Probability it fits what the person is doing now, 0..=1.
+    pub productive: f32,
+    /// Up to three reasons a person understands.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankReply {
+    /// The tiles' ids, best first. Holds every tile of the request exactly once.
+    pub order: Vec<String>,
+    /// One entry per tile, in the request's order.
+    pub scores: Vec<TileScore>,
+    /// The model that scored them, e.g. `multilingual-e5-small+cold-start`.
+    pub model: String,
+    /// How many ActivityWatch events formed the context.
+    pub context_events: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ack {
+    /// False when the message repeated one already stored (nothing was added).
+    pub stored: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StoreCounts {
+    pub videos: u64,
+    pub labels: u64,
+    pub impressions: u64,
+    pub watches: u64,
+    pub history: u64,
+    pub embeddings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ModelStatus {
+    /// The embedding model in use, e.g. `multilingual-e5-small`.
+    pub embedder: Option<String>,
+    /// `cpu` or `cuda`.
+    pub device: Option<String>,
+    /// Why no model is loaded, when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trained_at: Option<DateTime<Utc>>,
+    /// Validation F1 of each head at the last training.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_metrics: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityWatchStatus {
+    pub url: String,
+    pub reachable: bool,
+    pub buckets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StatusReply {
+    pub host_version: String,
+    pub protocol: u32,
+    pub data_dir: String,
+    pub counts: StoreCounts,
+    pub model: ModelStatus,
+    pub activitywatch: ActivityWatchStatus,
+    /// Browsers with our native host manifest installed.
+    pub browsers: Vec<String>,
+}
+
+/// One ActivityWatch event as the model sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextEvent {
+    pub start: DateTime<Utc>,
+    pub duration_s: f64,
+    /// The application (a category, never words for the model).
+    pub app: String,
+    /// Window or tab title with browser/editor suffixes removed.
+    pub title: String,
+    /// The user's ActivityWatch category path, e.g. `["Work", "Programming"]`; empty when uncategorized.
+    #[serde(default)]
+    pub category: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextReply {
+    pub at: DateTime<Utc>,
+    pub minutes: u32,
+    /// Oldest first; every event starts before `at`.
+    pub events: Vec<ContextEvent>,
+    /// Set when ActivityWatch could not be read; the context is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportReply {
+    pub added: u64,
+    /// Records already in the store (a second import adds nothing).
+    pub duplicates: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainReply {
+    /// Per head, per fold and mean: precision, recall, F1, AUC.
+    pub report: Value,
+    /// Whether the new model replaced the one in use.
+    pub replaced: bool,
+}
+
+/// Why a frame's text is not a request, with the id when one could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseFailure {
+    pub id: Option<RequestId>,
+    pub reply: ErrorReply,
+}
+
+impl ParseFailure {
+    pub fn into_response(self) -> Response {
+        Response { id: self.id, body: ResponseBody::Error(self.reply) }
+    }
+}
+
+/// Parses one request, telling apart bad JSON, an unknown type and a bad field, so that the
+/// sender learns which it was and the host can keep serving.
+pub fn parse_request(text: &str) -> Result<Request, ParseFailure> {
+    let value: Value = serde_json::from_str(text).map_err(|e| ParseFailure {
+        id: None,
+        reply: ErrorReply::new(ErrorCode::InvalidJson, format!("not JSON: {e}")),
+    })?;
+    let Value::Object(ref object) = value else {
+        return Err(ParseFailure {
+            id: None,
+            reply: ErrorReply::new(ErrorCode::InvalidJson, "a message must be a JSON object"),
+        });
+    };
+    let id = object.get("id").and_then(Value::as_u64);
+    let fail = |code, message: String| ParseFailure { id, reply: ErrorReply::new(code, message) };
+    if id.is_none() {
+        return Err(fail(ErrorCode::InvalidRequest, "`id` must be a non-negative integer".into()));
+    }
+    match object.get("type").and_then(Value::as_str) {
+        None => return Err(fail(ErrorCode::InvalidRequest, "`type` must be a string".into())),
+        Some(kind) if !REQUEST_TYPES.contains(&kind) => {
+            return Err(fail(ErrorCode::UnknownType, format!("unknown message type `{kind}`")));
+        }
+        Some(_) => {}
+    }
+    let request: Request = serde_json::from_value(value)
+        .map_err(|e| fail(ErrorCode::InvalidRequest, format!("bad request: {e}")))?;
+    if let RequestBody::Hello(Hello { protocol, .. }) = &request.body {
+        if *protocol != crate::PROTOCOL_VERSION {
+            return Err(fail(
+                ErrorCode::UnsupportedVersion,
+                format!(
+                    "this host speaks protocol {}, the extension {protocol}: update both to the same release",
+                    crate::PROTOCOL_VERSION
+                ),
+            ));
+        }
+    }
+    Ok(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rank_request_parses_from_the_documented_json() {
+        let text = r#"{"id":3,"type":"rank","surface":"home","tiles":[
+            {"video_id":"dQw4w9WgXcQ","title":"Never Gonna Give You Up","channel":"Rick Astley","duration_s":213}]}"#;
+        let request = parse_request(text).expect("parses");
+        assert_eq!(request.id, 3);
+        let RequestBody::Rank(rank) = request.body else { panic!("not a rank request") };
+        assert_eq!(rank.tiles[0].duration_s, Some(213));
+        assert_eq!(rank.surface, Surface::Home);
+    }
+
+    #[test]
+    fn failures_are_told_apart() {
+        let code = |text: &str| parse_request(text).map(|_| ()).map_err(|f| (f.id, f.reply.code));
+        assert_eq!(code("{not json"), Err((None, ErrorCode::InvalidJson)));
+        assert_eq!(code("[1,2]"), Err((None, ErrorCode::InvalidJson)));
+        assert_eq!(code(r#"{"type":"status"}"#), Err((None, ErrorCode::InvalidRequest)));
+        assert_eq!(code(r#"{"id":4,"type":"dance"}"#), Err((Some(4), ErrorCode::UnknownType)));
+        assert_eq!(code(r#"{"id":5,"type":"rank"}"#), Err((Some(5), ErrorCode::InvalidRequest)));
+        assert_eq!(code(r#"{"id":6,"type":"hello","protocol":99}"#), Err((Some(6), ErrorCode::UnsupportedVersion)));
+        assert_eq!(code(r#"{"id":7,"type":"status"}"#), Ok(()));
+    }
+
+    #[test]
+    fn every_request_type_is_listed() {
+        let bodies = [
+            RequestBody::Hello(Hello { protocol: 1, client: String::new() }),
+            RequestBody::Rank(RankRequest { surface: Surface::Home, tiles: vec![], at: None }),
+            RequestBody::Feedback(FeedbackRequest {
+                feedback_id: "f".into(),
+                video: Video::new("dQw4w9WgXcQ", ""),
+                kind: FeedbackKind::Like,
+                source: FeedbackSource::Youtube,
+                at: None,
+            }),
+            RequestBody::Undo(UndoRequest { feedback_id: "f".into() }),
+            RequestBody::Watched(WatchedRequest { video: Video::new("dQw4w9WgXcQ", ""), fraction: 0.5, watched_s: 1.0, at: None }),
+            RequestBody::Status(StatusRequest {}),
+            RequestBody::Context(ContextRequest::default()),
+            RequestBody::Import(ImportRequest { source: "s".into(), records: vec![] }),
+            RequestBody::Train(TrainRequest::default()),
+        ];
+        let names: Vec<&str> = bodies.iter().map(RequestBody::type_name).collect();
+        assert_eq!(names, REQUEST_TYPES);
+        for body in bodies {
+            let json = serde_json::to_string(&Request { id: 1, body: body.clone() }).expect("serializes");
+            assert_eq!(parse_request(&json).expect("round trip").body, body);
+        }
+    }
+
+    #[test]
+    fn the_final_score_is_named_final_on_the_wire() {
+        let score = TileScore { video_id: "a".into(), final_score: 0.5, interest: 0.5, productive: 0.5, reasons: vec![] };
+        let json = serde_json::to_value(&score).expect("serializes");
+        assert!(json.get("final").is_some());
+    }
+}

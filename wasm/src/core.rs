@@ -26,8 +26,8 @@ use crate::watch::{Watch, WatchEvent};
 /// tiles over a few microtasks, and one pass should see them all.
 const PASS_DELAY_MS: i32 = 16;
 /// How often and how long to look for the grid or the watch page's parts after a navigation.
-const POLL_EVERY_MS: i32 = 100;
-const POLL_TRIES: u32 = 100;
+const POLL_EVERY_MS: i32 = 50;
+const POLL_TRIES: u32 = 300;
 
 pub struct Core {
     messenger: Messenger,

@@ -31,6 +31,17 @@ pub fn query_document(selector: &str) -> Result<Option<Element>, Problem> {
     document()?.query_selector(selector).map_err(Problem::dom)
 }
 
+/// The first element matching the first selector of `selectors` that matches anything: a
+/// priority list, unlike one comma-joined selector, which returns the first in document order.
+pub fn query_first(selectors: &[&str]) -> Result<Option<Element>, Problem> {
+    for selector in selectors {
+        if let Some(element) = query_document(selector)? {
+            return Ok(Some(element));
+        }
+    }
+    Ok(None)
+}
+
 /// The element's direct element children, in order.
 pub fn children(parent: &Element) -> Vec<Element> {
     let list = parent.children();

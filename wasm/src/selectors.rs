@@ -74,11 +74,16 @@ pub const TILE_TITLE: &str = ".yt-lockup-metadata-view-model__title, .yt-lockup-
 /// The `h3` of a lockup whose `title` attribute holds the untruncated title.
 pub const TILE_TITLE_HEADING: &str = "h3[title]";
 
-/// The channel link. Lockup: the first metadata row's link (`.yt-content-metadata-view-model__metadata-row a`,
-/// `-wiz` before 2025) or the avatar link; Polymer: `ytd-channel-name a` / `#avatar-link`.
+/// The channel's name link. Lockup: the first metadata row's link
+/// (`.yt-content-metadata-view-model__metadata-row a`, `-wiz` before 2025); Polymer:
+/// `ytd-channel-name a`. Its text is the channel's name and its `href` the handle or id.
 pub const TILE_CHANNEL_LINK: &str = ".yt-content-metadata-view-model__metadata-row a, \
-    .yt-content-metadata-view-model-wiz__metadata-row a, ytd-channel-name a, #channel-name a, \
-    a#avatar-link, .yt-lockup-metadata-view-model__avatar a, yt-decorated-avatar-view-model a";
+    .yt-content-metadata-view-model-wiz__metadata-row a, ytd-channel-name a, #channel-name a";
+
+/// The avatar link, which names the channel only by its `href` (used when the name link has none).
+/// Lockup: `.yt-lockup-metadata-view-model__avatar a`; Polymer: `a#avatar-link`.
+pub const TILE_AVATAR_LINK: &str = ".yt-lockup-metadata-view-model__avatar a, yt-decorated-avatar-view-model a, \
+    a#avatar-link";
 
 /// The duration badge on the thumbnail. Lockup: `badge-shape` inside `yt-thumbnail-badge-view-model`
 /// (text `.yt-badge-shape__text`, older `.badge-shape-wiz__text`); Polymer:
@@ -114,10 +119,11 @@ pub const TILE_METADATA_ITEM: &str = ".yt-content-metadata-view-model__metadata-
 // Watch page
 // ---------------------------------------------------------------------------------------------
 
-/// Where the like buttons live (watch page layout since 2022: `ytd-watch-metadata` holds `#actions`).
-/// Observing this subtree for `aria-pressed` keeps the observer off the rest of the page.
-pub const WATCH_ACTIONS: &str = "ytd-watch-metadata #actions, ytd-watch-metadata #top-level-buttons-computed, \
-    #top-level-buttons-computed, ytd-watch-metadata";
+/// Where the like buttons live, most specific first (watch page layout since 2022:
+/// `ytd-watch-metadata` holds `#actions` and its `#top-level-buttons-computed`). Tried in this
+/// order; observing the first found for `aria-pressed` keeps the observer off the rest of the page.
+pub const WATCH_ACTIONS: [&str; 3] =
+    ["ytd-watch-metadata #top-level-buttons-computed", "ytd-watch-metadata #actions", "#top-level-buttons-computed"];
 
 /// The like button, newest first: `segmented-like-dislike-button-view-model` > `like-button-view-model`
 /// (2023 to now; the `button` carries `aria-pressed`), a lone `like-button-view-model` (videos with
@@ -146,9 +152,10 @@ pub const LIKE_AREA: &str = "segmented-like-dislike-button-view-model, like-butt
 pub const WATCH_TITLE: &str = "ytd-watch-metadata h1 yt-formatted-string, ytd-watch-metadata h1, \
     h1.ytd-video-primary-info-renderer, #title h1";
 
-/// The uploader's link under the player: `ytd-watch-metadata #owner ytd-channel-name a`.
-pub const WATCH_CHANNEL_LINK: &str = "ytd-watch-metadata #owner ytd-channel-name a, \
-    ytd-watch-metadata ytd-channel-name a, #owner #channel-name a, ytd-video-owner-renderer a";
+/// The uploader's name link under the player, tried in this order: `ytd-watch-metadata #owner
+/// ytd-channel-name a` (2022 to now), then the older owner renderer's.
+pub const WATCH_CHANNEL_LINK: [&str; 3] =
+    ["ytd-watch-metadata #owner ytd-channel-name a", "ytd-watch-metadata ytd-channel-name a", "#owner #channel-name a"];
 
 /// The main video element of the player (`#movie_player` is the `.html5-video-player`).
 pub const PLAYER_VIDEO: &str = "#movie_player video.html5-main-video, .html5-video-player video, \

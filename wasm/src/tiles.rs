@@ -62,7 +62,12 @@ pub fn read_video(element: &Element, video_id: &str) -> Result<Video, Problem> {
     };
     let channel_link = query(element, sel::TILE_CHANNEL_LINK)?;
     let channel = channel_link.as_ref().map(text).filter(|name| !name.is_empty());
-    let channel_id = channel_link.and_then(|link| link.get_attribute("href")).and_then(|href| channel_from_href(&href));
+    let channel_id = match channel_link.and_then(|link| link.get_attribute("href")).and_then(|h| channel_from_href(&h)) {
+        Some(id) => Some(id),
+        None => query(element, sel::TILE_AVATAR_LINK)?
+            .and_then(|link| link.get_attribute("href"))
+            .and_then(|href| channel_from_href(&href)),
+    };
     let duration_s = query(element, sel::DURATION_BADGE)?.and_then(|badge| parse_duration(&text(&badge)));
     let kind = if is_shorts_href(&link_href) || query(element, sel::SHORTS_LOCKUP)?.is_some() {
         VideoKind::Short

@@ -70,7 +70,7 @@ impl Watch {
     /// Attaches to the like buttons and the player when they exist. True when both are attached.
     pub fn try_attach(&mut self) -> Result<bool, Problem> {
         if self.actions.is_none() {
-            if let Some(area) = dom::query_document(sel::WATCH_ACTIONS)? {
+            if let Some(area) = dom::query_first(&sel::WATCH_ACTIONS)? {
                 if dom::query(&area, sel::LIKE_BUTTON)?.is_some() {
                     let pressed = Rc::clone(&self.dispatch);
                     let observer = Observer::new(area.as_ref(), &dom::attribute_options(sel::PRESSED_ATTRIBUTE), move |_| {
@@ -190,7 +190,7 @@ impl Watch {
             Some(title) if !title.is_empty() => title,
             _ => title_from_document_title(&dom::document()?.title()),
         };
-        let channel_link = dom::query_document(sel::WATCH_CHANNEL_LINK)?;
+        let channel_link = dom::query_first(&sel::WATCH_CHANNEL_LINK)?;
         Ok(Video {
             channel: channel_link.as_ref().map(dom::text).filter(|c| !c.is_empty()),
             channel_id: channel_link.and_then(|l| l.get_attribute("href")).and_then(|h| channel_from_href(&h)),

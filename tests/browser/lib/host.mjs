@@ -1,0 +1,113 @@
+// The real `vrdndi` host, as the tests use it: registered in a browser profile, spoken to directly
+// over native messaging framing (to learn its own ranking), and read back with `vrdndi status --json`.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { CHROME_EXTENSION_ID, FIREFOX_ADDON_ID, HOST_NAME, hostBinary } from './env.mjs';
+
+// Registers the host for a Chromium profile. Tries `vrdndi install`; if that command is not there
+// yet, writes the manifest Chromium reads from <user-data-dir>/NativeMessagingHosts/ itself.
+// Returns how it was done, for the test's notes.
+export function registerChromium(udd, env) {
+  const bin = hostBinary();
+  const installed = spawnSync(bin, ['install', '--browser', 'chromium', '--user-data-dir', udd], { env, encoding: 'utf8' });
+  const manifest = path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`);
+  if (installed.status === 0 && fs.existsSync(manifest)) return 'vrdndi install';
+  fs.mkdirSync(path.dirname(manifest), { recursive: true });
+  fs.writeFileSync(manifest, JSON.stringify({
+    name: HOST_NAME,
+    description: 'Vrdndi native host (registered by the browser test)',
+    path: bin,
+    type: 'stdio',
+    allowed_origins: [`chrome-extension://${CHROME_EXTENSION_ID}/`],
+  }, null, 2));
+  return `manifest written by the test (vrdndi install: ${firstLine(installed.stderr) || `exit ${installed.status}`})`;
+}
+
+// Registers the host for Firefox under $HOME/.mozilla/native-messaging-hosts/.
+export function registerFirefox(home, env) {
+  const bin = hostBinary();
+  const installed = spawnSync(bin, ['install', '--browser', 'firefox'], { env: { ...env, HOME: home }, encoding: 'utf8' });
+  const manifest = path.join(home, '.mozilla/native-messaging-hosts', `${HOST_NAME}.json`);
+  if (installed.status === 0 && fs.existsSync(manifest)) return 'vrdndi install';
+  fs.mkdirSync(path.dirname(manifest), { recursive: true });
+  fs.writeFileSync(manifest, JSON.stringify({
+    name: HOST_NAME,
+    description: 'Vrdndi native host (registered by the browser test)',
+    path: bin,
+    type: 'stdio',
+    allowed_extensions: [FIREFOX_ADDON_ID],
+  }, null, 2));
+  return `manifest written by the test (vrdndi install: ${firstLine(installed.stderr) || `exit ${installed.status}`})`;
+}
+
+function firstLine(text) {
+  return String(text || '').trim().split('\n')[0];
+}
+
+// The store's counts and state as the CLI reports them.
+export function storeStatus(env) {
+  const run = spawnSync(hostBinary(), ['status', '--json'], { env, encoding: 'utf8', timeout: 60000 });
+  if (run.status !== 0) throw new Error(`vrdndi status --json failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+// Speaks to the real host the way Chrome does: started with the extension's origin, 4-byte
+// native-order length + JSON frames on stdin/stdout.
+export class HostClient {
+  constructor(env) {
+    this.child = spawn(hostBinary(), [`chrome-extension://${CHROME_EXTENSION_ID}/`], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.buffer = Buffer.alloc(0);
+    this.waiting = new Map();
+    this.nextId = 1;
+    this.stderr = '';
+    this.child.stderr.on('data', (d) => { this.stderr += d; });
+    this.child.stdout.on('data', (chunk) => this.#read(chunk));
+    this.exited = new Promise((resolve) => this.child.on('exit', resolve));
+  }
+
+  #read(chunk) {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    while (this.buffer.length >= 4) {
+      const length = this.buffer.readUInt32LE(0);
+      if (this.buffer.length < 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(4, 4 + length).toString('utf8'));
+      this.buffer = this.buffer.subarray(4 + length);
+      this.waiting.get(message.id)?.(message);
+      this.waiting.delete(message.id);
+    }
+  }
+
+  request(body, timeoutMs = 120000) {
+    const id = this.nextId++;
+    const payload = Buffer.from(JSON.stringify({ id, ...body }), 'utf8');
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(payload.length, 0);
+    this.child.stdin.write(Buffer.concat([header, payload]));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reply to ${body.type} in ${timeoutMs} ms; host stderr: ${this.stderr}`)), timeoutMs);
+      this.waiting.set(id, (message) => { clearTimeout(timer); resolve(message); });
+      this.exited.then((code) => { clearTimeout(timer); reject(new Error(`host exited (${code}) before replying to ${body.type}: ${this.stderr}`)); });
+    });
+  }
+
+  async close() {
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+// Asks the host for its order of these tiles: its reply, or its error reply.
+export async function hostRanking(env, tiles) {
+  const client = new HostClient(env);
+  try {
+    const hello = await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+    if (hello.type !== 'hello') return hello;
+    return await client.request({ type: 'rank', surface: 'home', tiles });
+  } finally {
+    await client.close();
+  }
+}

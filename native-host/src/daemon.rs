@@ -1,1 +1,133 @@
-//! The daemon: the one process that owns the store and the model.
+//! The daemon: the one process per data dir that owns the store (and, later, the model).
+//!
+//! sled allows one process per database, while every browser profile starts its own host process,
+//! and the command line needs the store too. So one `vrdndi daemon` owns the store and serves
+//! everyone over a Unix socket at `config.socket_path()`, speaking exactly the native messaging
+//! framing and the protocol crate's messages. Clients ([`client::DaemonClient`]) start it on demand;
+//! a daemon that finds the store locked exits quietly (another one won the race); a daemon with no
+//! connection for `VRDNDI_IDLE_EXIT_SECS` (default 600) exits, and SIGTERM or SIGINT make it flush
+//! and exit. Every write is flushed before it is acknowledged.
+//!
+//! Unix socket paths are limited to about 100 bytes (`sun_path`), so a very deep `--data-dir`
+//! fails to bind with a message that says so.
+
+pub mod client;
+mod connection;
+pub mod context;
+mod failure;
+mod feedback;
+pub mod framing;
+mod import;
+pub mod ranking;
+mod server;
+pub mod service;
+mod status;
+
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use vrdndi_store::{Store, StoreError};
+
+use crate::config::Config;
+
+pub use client::{ClientError, DaemonClient, SpawnOptions};
+pub use context::{ContextProvider, NoContext};
+pub use failure::Failure;
+pub use service::Service;
+
+/// Seconds without any connection after which the daemon exits.
+pub const IDLE_EXIT_ENV: &str = "VRDNDI_IDLE_EXIT_SECS";
+pub const DEFAULT_IDLE_EXIT: Duration = Duration::from_secs(600);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error("cannot create the data dir {path}: {source}")]
+    DataDir { path: PathBuf, source: io::Error },
+    #[error("cannot open the store: {0}")]
+    Store(#[from] StoreError),
+    #[error("cannot remove the stale socket {path}: {source}")]
+    StaleSocket { path: PathBuf, source: io::Error },
+    #[error("cannot listen on {path}: {source} (socket paths must be under about 100 bytes; choose a shorter --data-dir)")]
+    Bind { path: PathBuf, source: io::Error },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(io::Error),
+    #[error("the socket listener failed: {0}")]
+    Listen(io::Error),
+}
+
+/// How a daemon run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Another process owns the store; this one did nothing.
+    AnotherDaemonOwnsTheStore,
+    /// No connection for the idle time.
+    Idle,
+    /// SIGTERM or SIGINT.
+    Signal(&'static str),
+}
+
+/// Runs the daemon in this process until it is idle or signalled.
+pub fn run(config: &Config) -> Result<Exit, DaemonError> {
+    create_private_dir(&config.data_dir).map_err(|source| DaemonError::DataDir { path: config.data_dir.clone(), source })?;
+    let store = match Store::open(&config.store_dir()) {
+        Ok(store) => store,
+        Err(StoreError::Locked { path }) => {
+            tracing::info!(store = %path.display(), "another daemon owns the store; exiting");
+            return Ok(Exit::AnotherDaemonOwnsTheStore);
+        }
+        Err(error) => return Err(error.into()),
+    };
+    // Only the holder of the store lock may touch the socket path: a socket file left now is stale.
+    let socket = config.socket_path();
+    match std::fs::remove_file(&socket) {
+        Ok(()) => tracing::info!(socket = %socket.display(), "removed a stale socket"),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(DaemonError::StaleSocket { path: socket, source }),
+    }
+    let listener = std::os::unix::net::UnixListener::bind(&socket)
+        .map_err(|source| DaemonError::Bind { path: socket.clone(), source })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("vrdndi-daemon-rt")
+        .enable_all()
+        .build()
+        .map_err(DaemonError::Runtime)?;
+    let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()));
+    let idle = idle_exit_after();
+    tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
+    let served = runtime.block_on(server::serve(listener, &socket, service, idle));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    if let Err(e) = std::fs::remove_file(&socket) {
+        if e.kind() != io::ErrorKind::NotFound {
+            tracing::warn!(socket = %socket.display(), "cannot remove the socket: {e}");
+        }
+    }
+    if let Err(e) = store.flush() {
+        tracing::error!("final flush failed: {e}");
+    }
+    let exit = served.map_err(DaemonError::Listen)?;
+    tracing::info!(?exit, "daemon exiting");
+    Ok(exit)
+}
+
+/// `VRDNDI_IDLE_EXIT_SECS` (fractions allowed), else [`DEFAULT_IDLE_EXIT`].
+pub fn idle_exit_after() -> Duration {
+    let Ok(text) = std::env::var(IDLE_EXIT_ENV) else { return DEFAULT_IDLE_EXIT };
+    match text.trim().parse::<f64>().ok().and_then(|s| Duration::try_from_secs_f64(s).ok()) {
+        Some(duration) => duration,
+        None => {
+            tracing::warn!("{IDLE_EXIT_ENV}={text:?} is not a number of seconds; using {}", DEFAULT_IDLE_EXIT.as_secs());
+            DEFAULT_IDLE_EXIT
+        }
+    }
+}
+
+/// The data dir holds the socket and the store: keep it to its owner (0700) where we create it.
+fn create_private_dir(dir: &std::path::Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}

@@ -24,10 +24,11 @@ fn to_bytes(vector: &[f32]) -> Vec<u8> {
 }
 
 fn from_bytes(bytes: &[u8]) -> Result<Vec<f32>> {
-    if bytes.len() % 4 != 0 {
+    let chunks = bytes.chunks_exact(4);
+    if !chunks.remainder().is_empty() {
         return Err(StoreError::Corrupt { what: "embedding", detail: format!("{} bytes is not a list of f32", bytes.len()) });
     }
-    Ok(bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    Ok(chunks.map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
 impl Store {

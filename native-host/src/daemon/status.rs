@@ -1,0 +1,28 @@
+//! `status`: what the daemon knows, one small function per part so that each owner fills in
+//! their own (the model's in `ranking`, ActivityWatch's in the context provider, the browsers'
+//! from the installer).
+
+use vrdndi_protocol::{StatusReply, PROTOCOL_VERSION};
+
+use super::service::Service;
+use crate::config::Config;
+
+impl Service {
+    pub(crate) fn status(&self) -> StatusReply {
+        StatusReply {
+            host_version: env!("CARGO_PKG_VERSION").to_owned(),
+            protocol: PROTOCOL_VERSION,
+            data_dir: self.config.data_dir.display().to_string(),
+            counts: self.store.counts(),
+            model: self.ranker.status(),
+            activitywatch: self.context.status(),
+            browsers: registered_browsers(&self.config),
+        }
+    }
+}
+
+/// Browsers with our native host manifest installed. Not known to the daemon yet (the installer
+/// will say).
+fn registered_browsers(_config: &Config) -> Vec<String> {
+    Vec::new()
+}

@@ -82,6 +82,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         }
     };
     let config = cli.global.config();
+    let log_mode = match cli.command {
+        Command::Daemon(_) => crate::logging::Mode::Daemon,
+        _ => crate::logging::Mode::Cli,
+    };
+    crate::logging::init(&config, log_mode);
     let result = match cli.command {
         Command::Install(args) => commands::install::run(&config, args),
         Command::Uninstall(args) => commands::install::run_uninstall(&config, args),

@@ -88,6 +88,11 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
     }
     let listener = std::os::unix::net::UnixListener::bind(&socket)
         .map_err(|source| DaemonError::Bind { path: socket.clone(), source })?;
+    // Connecting needs write permission on the socket: only its owner may talk to the store, even
+    // when the data dir was made with looser permissions (by the logger, or by the person).
+    if let Err(e) = std::fs::set_permissions(&socket, std::os::unix::fs::PermissionsExt::from_mode(0o600)) {
+        tracing::warn!(socket = %socket.display(), "cannot make the socket owner-only: {e}");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("vrdndi-daemon-rt")

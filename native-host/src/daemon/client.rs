@@ -70,11 +70,13 @@ pub struct SpawnOptions {
     pub daemon_exe: Option<PathBuf>,
     /// How long to keep connecting after starting it. Default [`DEFAULT_SPAWN_WAIT`].
     pub wait: Duration,
+    /// The started daemon's idle exit; `None` (the default) leaves it to the environment.
+    pub idle_exit: Option<Duration>,
 }
 
 impl Default for SpawnOptions {
     fn default() -> Self {
-        SpawnOptions { daemon_exe: None, wait: DEFAULT_SPAWN_WAIT }
+        SpawnOptions { daemon_exe: None, wait: DEFAULT_SPAWN_WAIT, idle_exit: None }
     }
 }
 
@@ -87,6 +89,11 @@ impl SpawnOptions {
 
     pub fn with_wait(mut self, wait: Duration) -> Self {
         self.wait = wait;
+        self
+    }
+
+    pub fn with_idle_exit(mut self, idle: Duration) -> Self {
+        self.idle_exit = Some(idle);
         self
     }
 }
@@ -180,7 +187,11 @@ fn spawn_daemon(config: &Config, options: &SpawnOptions) -> Result<(), ClientErr
         Some(exe) => exe.clone(),
         None => std::env::current_exe().map_err(|source| ClientError::Spawn { exe: PathBuf::from("vrdndi"), source })?,
     };
-    let mut child = Command::new(&exe)
+    let mut command = Command::new(&exe);
+    if let Some(idle) = options.idle_exit {
+        command.env(super::IDLE_EXIT_ENV, idle.as_secs_f64().to_string());
+    }
+    let mut child = command
         .arg("daemon")
         .arg("--data-dir")
         .arg(&config.data_dir)

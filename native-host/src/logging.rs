@@ -103,13 +103,17 @@ impl LazyFile {
     }
 }
 
-fn open_appender(dir: &Path) -> Result<RollingFileAppender, tracing_appender::rolling::InitError> {
-    RollingFileAppender::builder()
+fn open_appender(dir: &Path) -> Result<RollingFileAppender, Box<dyn std::error::Error>> {
+    // The appender prunes old files before it creates the directory, and complains on stderr
+    // when there is none yet.
+    std::fs::create_dir_all(dir)?;
+    let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix(LOG_FILE_PREFIX)
         .filename_suffix(LOG_FILE_SUFFIX)
         .max_log_files(KEEP_LOG_FILES)
-        .build(dir)
+        .build(dir)?;
+    Ok(appender)
 }
 
 /// One event's writer: the file, or nothing when it could not be opened.

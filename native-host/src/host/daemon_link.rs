@@ -9,7 +9,7 @@ use vrdndi_protocol::{Request, RequestBody};
 
 use super::relay::{Store, StoreError};
 use crate::config::Config;
-use pending_client::DaemonClient;
+use crate::daemon::client::DaemonClient;
 
 pub struct DaemonLink {
     config: Config,
@@ -58,27 +58,5 @@ fn safe_to_repeat(body: &RequestBody) -> bool {
         RequestBody::Feedback(_) | RequestBody::Undo(_) | RequestBody::Import(_) => true,
         // A second impression, watch event or training run would be recorded.
         RequestBody::Rank(_) | RequestBody::Watched(_) | RequestBody::Train(_) => false,
-    }
-}
-
-/// Stands in for `crate::daemon::client` until it lands: every connection fails, as when the
-/// daemon cannot start.
-mod pending_client {
-    use crate::config::Config;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("the daemon client is not built into this binary yet")]
-    pub struct ClientError;
-
-    pub struct DaemonClient;
-
-    impl DaemonClient {
-        pub fn connect_or_spawn(_config: &Config) -> Result<DaemonClient, ClientError> {
-            Err(ClientError)
-        }
-
-        pub fn roundtrip_raw(&mut self, _json: &str) -> Result<String, ClientError> {
-            Err(ClientError)
-        }
     }
 }

@@ -251,3 +251,41 @@ fn feedback_body(id: &str, i: usize) -> vrdndi_protocol::RequestBody {
 fn video_id(i: usize) -> String {
     daemon_support::video_id(i)
 }
+
+/// Clients that arrive just as an idle daemon is exiting still get answers: each one either
+/// reaches the exiting daemon (which drains its backlog) or starts the next one.
+#[test]
+fn clients_arriving_at_the_idle_exit_are_all_answered() {
+    let dir = DataDir::new();
+    let options = dir.spawn_options().with_idle_exit(Duration::from_millis(60));
+    for round in 0..25u64 {
+        let mut client = DaemonClient::connect_or_spawn_with(&dir.config, &options).expect("connects");
+        assert_eq!(status(&mut client).protocol, vrdndi_protocol::PROTOCOL_VERSION, "round {round}");
+        drop(client);
+        std::thread::sleep(Duration::from_millis(40 + (round * 7) % 40));
+    }
+}
+
+/// An import through the daemon is idempotent, and its videos become known.
+#[test]
+fn importing_the_same_records_twice_adds_nothing_the_second_time() {
+    let dir = DataDir::new();
+    let mut client = DaemonClient::connect_or_spawn_with(&dir.config, &dir.spawn_options()).expect("connects");
+    let records: Vec<vrdndi_protocol::HistoryRecord> = serde_json::from_value(serde_json::json!([
+        {"kind": "watch", "video": {"video_id": video_id(1), "title": "One"}, "at": "2024-03-01T20:00:00Z"},
+        {"kind": "watch", "video": {"video_id": video_id(1), "title": "One"}, "at": "2024-03-02T20:00:00Z"},
+        {"kind": "search", "text": "sled transactions", "at": "2024-03-01T19:59:00Z"},
+    ]))
+    .expect("records");
+    let import = || {
+        vrdndi_protocol::RequestBody::Import(vrdndi_protocol::ImportRequest { source: "test".into(), records: records.clone() })
+    };
+    let imported = |body| match body {
+        ResponseBody::Imported(reply) => (reply.added, reply.duplicates),
+        other => panic!("expected imported, got {other:?}"),
+    };
+    assert_eq!(imported(client.call(import()).expect("answered")), (3, 0));
+    assert_eq!(imported(client.call(import()).expect("answered")), (0, 3));
+    let counts = status(&mut client).counts;
+    assert_eq!((counts.history, counts.videos), (3, 1));
+}

@@ -3,9 +3,9 @@
 //! [`DaemonClient::connect_or_spawn`] connects to `config.socket_path()`; when nothing answers it
 //! starts `<this executable> daemon` with the same settings, detached (stdio to /dev/null, its own
 //! process group, so a browser closing the host's group does not take the daemon with it), and keeps
-//! connecting for up to [`SpawnOptions::wait`]. It starts the daemon again every second while none
-//! answers: a daemon that finds the store locked exits at once, which is right when another daemon
-//! won the race but not when the lock holder was just exiting after an idle period.
+//! connecting for up to [`SpawnOptions::wait`]. It starts the daemon again every half second while
+//! none answers: a daemon that finds the store locked exits at once, which is right when another
+//! daemon won the race but not when the lock holder was just exiting after an idle period.
 //!
 //! One client is one connection; requests on it are answered in order. The client never resends a
 //! request on its own: only the caller knows which requests are safe to repeat.
@@ -27,7 +27,7 @@ use crate::config::Config;
 pub const DEFAULT_SPAWN_WAIT: Duration = Duration::from_secs(10);
 
 /// How often a daemon is started again while none answers.
-const RESPAWN_EVERY: Duration = Duration::from_secs(1);
+const RESPAWN_EVERY: Duration = Duration::from_millis(500);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {

@@ -79,11 +79,26 @@ impl DataDir {
 }
 
 impl Drop for DataDir {
+    /// Kills the dir's daemons and waits until they are gone, so none writes into the dir while
+    /// it is being removed.
     fn drop(&mut self) {
-        for pid in daemons_serving(&self.config.data_dir) {
+        let pids = daemons_serving(&self.config.data_dir);
+        for pid in &pids {
             let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
         }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while pids.iter().any(|pid| is_alive(*pid)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
+}
+
+/// Running, as opposed to gone or a zombie waiting to be reaped.
+fn is_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| !rest.trim_start().starts_with('Z')))
+        .unwrap_or(false)
 }
 
 /// Process ids of `vrdndi daemon --data-dir <dir>` processes, read from /proc.

@@ -21,8 +21,8 @@ impl Service {
     }
 }
 
-/// Browsers with our native host manifest installed. Not known to the daemon yet (the installer
-/// will say).
+/// Browsers whose per-user location holds our native host manifest (read from this process's
+/// `HOME`, as the installer wrote it).
 fn registered_browsers(_config: &Config) -> Vec<String> {
-    Vec::new()
+    crate::install::registered_browsers()
 }

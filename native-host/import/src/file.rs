@@ -77,11 +77,25 @@ fn read_json(path: &str, bytes: &[u8]) -> FileOutcome {
             finish(summary, records, error)
         }
         (Ok(()), None) => FileOutcome::Ignored { reason: "an empty list".to_owned() },
-        (Err(FileError::JsonShape(_)), _) | (_, Some(_)) => {
-            FileOutcome::Ignored { reason: "JSON that is not a YouTube history or playlist".to_owned() }
-        }
+        (Err(FileError::JsonShape(_)), _) => match whole_json_error(bytes) {
+            Some(error) => failed(path, None, error),
+            None => FileOutcome::Ignored { reason: "JSON that is not a YouTube history or playlist".to_owned() },
+        },
+        (_, Some(_)) => FileOutcome::Ignored { reason: "JSON that is not a YouTube history or playlist".to_owned() },
         (Err(error), None) => failed(path, None, error),
     }
+}
+
+/// For JSON that is not a list: the syntax error that makes it broken rather than merely another
+/// kind of file, if it has one.
+fn whole_json_error(bytes: &[u8]) -> Option<FileError> {
+    let error = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).err()?;
+    (error.is_syntax() || error.is_eof()).then(|| FileError::Json {
+        line: error.line(),
+        column: error.column(),
+        entries: 0,
+        detail: error.to_string(),
+    })
 }
 
 fn read_html(path: &str, bytes: &[u8]) -> FileOutcome {

@@ -20,7 +20,7 @@ mod classify;
 mod csv_rows;
 mod error;
 mod file;
-pub mod html_time;
+mod html_time;
 mod json_stream;
 mod links;
 mod playlist_csv;
@@ -29,7 +29,7 @@ mod playlist_videos_csv;
 mod source;
 mod subscriptions_csv;
 mod summary;
-pub mod titles;
+mod titles;
 
 use std::path::Path;
 

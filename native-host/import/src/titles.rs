@@ -95,8 +95,7 @@ pub fn title_of<'a>(text: &'a str, template: Option<&Template>) -> &'a str {
     text.trim()
 }
 
-/// True when `title` starts with one of the known action phrases (used by tests as the guard
-/// that no template leaked into a title).
+/// True when `title` starts with one of the known action phrases.
 pub fn starts_with_known_phrase(title: &str) -> bool {
     let title = normalize_spaces(title);
     KNOWN_PREFIXES.iter().any(|p| title.starts_with(p))
@@ -182,6 +181,15 @@ mod tests {
         let pairs = [("Minecraft part 1", "l"), ("Minecraft part 2", "l"), ("Minecraft finale", "l")];
         assert_eq!(Template::learn(pairs), None);
         assert_eq!(title_of("Minecraft part 1", None), "Minecraft part 1");
+    }
+
+    #[test]
+    fn a_title_that_itself_starts_with_a_known_phrase_keeps_it() {
+        // Thai "ดู" ("watch") opens real titles; only the file's template is removed, once.
+        let link = "https://www.youtube.com/watch?v=bbbbbbbbbbb";
+        let untitled = format!("Watched {link}");
+        let template = Template::learn([(untitled.as_str(), link)]);
+        assert_eq!(title_of("Watched ดู หนัง คืนนี้", template.as_ref()), "ดู หนัง คืนนี้");
     }
 
     #[test]

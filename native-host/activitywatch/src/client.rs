@@ -177,7 +177,10 @@ impl AwClient {
             .query(query)
             .send()
             .await
-            .map_err(|source| Error::Unreachable { url: self.url(), source })?;
+            .map_err(|source| match source.is_timeout() {
+                true => Error::Timeout { url: self.url(), budget: self.budget },
+                false => Error::Unreachable { url: self.url(), source },
+            })?;
         let status = response.status();
         if status != StatusCode::OK {
             return Err(Error::HttpStatus { url: self.url(), path: format!("/{path}"), status: status.as_u16() });
@@ -250,7 +253,7 @@ mod tests {
         let started = std::time::Instant::now();
         let err = client.context_at(Utc::now(), 60).await.expect_err("hung server");
         let took = started.elapsed();
-        assert!(matches!(err, Error::Timeout { .. } | Error::Unreachable { .. }), "{err}");
+        assert!(matches!(err, Error::Timeout { .. }), "{err}");
         assert!(took >= budget && took < budget + Duration::from_millis(400), "took {took:?}");
         hold.abort();
     }

@@ -3,9 +3,9 @@
 //! Window events are cut to the not-AFK periods and to `[at - minutes, at)`, so nothing at or
 //! after `at` ever enters (the old project's context leaked eight hours of the future). Where a
 //! browser window was in front while its web watcher recorded a tab, the tab's title and url
-//! replace the window title for that stretch. Pieces of the same window that touch are joined,
-//! pieces shorter than [`MIN_EVENT_SECONDS`] dropped, titles cleaned of app names, categories
-//! applied, oldest first.
+//! replace the window title for that stretch. Touching pieces with the same app and title are
+//! joined, pieces shorter than [`MIN_EVENT_SECONDS`] dropped, titles cleaned of app names,
+//! categories applied, oldest first.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use vrdndi_protocol::ContextEvent;
@@ -25,7 +25,8 @@ pub const MIN_EVENT_SECONDS: f64 = 1.0;
 /// aw-server reads no event that starts more than this before the asked range (its storage's
 /// own assumption); the export source does the same so both give the same context.
 pub const MAX_EVENT_SPAN: TimeDelta = TimeDelta::hours(24);
-/// Pieces of one window separated by less than this are one event.
+/// Pieces of one window separated by less than this are one event (same app and title; the url
+/// may change within a page, e.g. a chat's threads, and the first one is kept).
 const JOIN_GAP: TimeDelta = TimeDelta::seconds(1);
 
 /// What a source read for one context window.
@@ -47,13 +48,20 @@ pub fn range(at: DateTime<Utc>, minutes: u32) -> Result<Span, Error> {
     Ok(Span::new(at - TimeDelta::minutes(i64::from(minutes)), at))
 }
 
-/// A stretch of one window, before cleaning.
+/// A stretch of one window: the title as recorded (what category rules match) and as shown.
 #[derive(Debug, Clone)]
 struct Piece<'a> {
     span: Span,
     app: &'a str,
-    title: &'a str,
+    raw_title: &'a str,
+    title: String,
     url: Option<&'a str>,
+}
+
+impl<'a> Piece<'a> {
+    fn new(span: Span, app: &'a str, raw_title: &'a str, url: Option<&'a str>) -> Piece<'a> {
+        Piece { span, app, raw_title, title: clean_title(app, raw_title), url }
+    }
 }
 
 /// The context events in `range` (see the module doc for the rules).
@@ -76,7 +84,7 @@ pub fn build(fetched: &Fetched, rules: &CategoryRules, range: Span) -> Vec<Conte
         let tabs: Vec<&[(Span, &RawEvent)]> =
             fetched.picked.web_for_app(app).into_iter().filter_map(|i| web.get(i).map(Vec::as_slice)).collect();
         for part in clip_to(&span, &active) {
-            split_by_tabs(Piece { span: part, app, title, url: None }, &tabs, &mut pieces);
+            split_by_tabs(Piece::new(part, app, title, None), &tabs, &mut pieces);
         }
     }
 
@@ -84,14 +92,14 @@ pub fn build(fetched: &Fetched, rules: &CategoryRules, range: Span) -> Vec<Conte
         .into_iter()
         .filter(|p| p.span.seconds() >= MIN_EVENT_SECONDS)
         .map(|p| {
-            let mut fields = vec![("app", p.app), ("title", p.title)];
+            let mut fields = vec![("app", p.app), ("title", p.raw_title)];
             fields.extend(p.url.map(|u| ("url", u)));
             ContextEvent {
                 start: p.span.start,
                 duration_s: p.span.seconds(),
                 app: p.app.to_owned(),
-                title: clean_title(p.app, p.title),
                 category: rules.categorize(&fields),
+                title: p.title,
                 url: p.url.map(str::to_owned),
             }
         })
@@ -118,7 +126,8 @@ fn timeline(events: &[RawEvent], range: Span) -> Vec<(Span, &RawEvent)> {
 }
 
 /// Splits a browser window's piece where tabs were recorded: those stretches take the tab's
-/// title and url, the rest keeps the window title.
+/// title and url, the rest keeps the window title. Gaps shorter than `JOIN_GAP` between tab
+/// reports are the watchers' timing jitter, not a stretch of their own.
 fn split_by_tabs<'a>(piece: Piece<'a>, tabs: &[&[(Span, &'a RawEvent)]], out: &mut Vec<Piece<'a>>) {
     let mut overlapping: Vec<(Span, &RawEvent)> = Vec::new();
     for timeline in tabs {
@@ -137,14 +146,14 @@ fn split_by_tabs<'a>(piece: Piece<'a>, tabs: &[&[(Span, &'a RawEvent)]], out: &m
         if start >= span.end {
             continue;
         }
-        if start > cursor {
+        if start - cursor >= JOIN_GAP {
             out.push(Piece { span: Span::new(cursor, start), ..piece.clone() });
         }
-        let title = tab.field("title").filter(|t| !t.trim().is_empty()).unwrap_or(piece.title);
-        out.push(Piece { span: Span::new(start, span.end), title, url: tab.field("url"), ..piece.clone() });
+        let title = tab.field("title").filter(|t| !t.trim().is_empty()).unwrap_or(piece.raw_title);
+        out.push(Piece::new(Span::new(start, span.end), piece.app, title, tab.field("url")));
         cursor = span.end;
     }
-    if cursor < piece.span.end {
+    if piece.span.end - cursor >= JOIN_GAP || cursor == piece.span.start {
         out.push(Piece { span: Span::new(cursor, piece.span.end), ..piece });
     }
 }
@@ -157,7 +166,6 @@ fn join_touching(mut pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
             Some(last)
                 if last.app == piece.app
                     && last.title == piece.title
-                    && last.url == piece.url
                     && piece.span.start - last.span.end < JOIN_GAP =>
             {
                 last.span.end = last.span.end.max(piece.span.end);
@@ -279,6 +287,37 @@ mod tests {
         let events = build(&f, &CategoryRules::default(), at_ten());
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].duration_s, 20.5);
+    }
+
+    #[test]
+    fn one_page_whose_url_changes_is_one_event() {
+        let f = fetched(
+            vec![ev("2024-03-01T09:30:00Z", 30.0, json!({"app": "firefox.exe", "title": "general - Slack \u{2014} Mozilla Firefox"}))],
+            None,
+            vec![
+                ev("2024-03-01T09:30:00Z", 10.0, json!({"url": "https://app.slack.com/client/T/C", "title": "general - Slack"})),
+                ev("2024-03-01T09:30:10Z", 20.0, json!({"url": "https://app.slack.com/client/T/C/thread/1", "title": "general - Slack"})),
+            ],
+        );
+        let events = build(&f, &CategoryRules::default(), at_ten());
+        assert_eq!(events.len(), 1, "{events:#?}");
+        assert_eq!((events[0].duration_s, events[0].url.as_deref()), (30.0, Some("https://app.slack.com/client/T/C")));
+    }
+
+    #[test]
+    fn a_tab_and_its_window_title_are_one_event_across_watcher_jitter() {
+        // Real pattern (C1): web reports 1 ms apart inside one Firefox window event.
+        let f = fetched(
+            vec![ev("2024-03-01T09:30:00Z", 20.0, json!({"app": "firefox.exe", "title": "general - Slack \u{2014} Mozilla Firefox"}))],
+            None,
+            vec![
+                ev("2024-03-01T09:30:00.000Z", 5.359, json!({"url": "https://app.slack.com/a", "title": "general - Slack"})),
+                ev("2024-03-01T09:30:05.360Z", 5.0, json!({"url": "https://app.slack.com/b", "title": "general - Slack"})),
+            ],
+        );
+        let events = build(&f, &CategoryRules::default(), at_ten());
+        let got: Vec<(&str, f64)> = events.iter().map(|e| (e.title.as_str(), e.duration_s)).collect();
+        assert_eq!(got, [("general - Slack", 20.0)]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ const scores = new Map(); // video_id -> { score, model, at }
 const tabs = new Map(); // tab id -> state
 
 function freshTab(page = 'other', url = '') {
-  return { page, url, tiles: {}, order: [], model: '', contextEvents: 0, rankedAt: 0, labels: {}, problem: null };
+  return { page, url, tiles: {}, order: [], model: '', contextEvents: 0, rankedAt: 0, labels: {}, problem: null, recent: [] };
 }
 
 async function tabState(tabId) {
@@ -112,6 +112,24 @@ async function noteRanked(tabId, tiles, reply) {
   saveTab(tabId, state);
 }
 
+// What the page recorded lately (likes, watches), for the popup: it shows that capture works.
+async function noteRecorded(tabId, body, reply) {
+  if (tabId === undefined) return;
+  const state = await tabState(tabId);
+  const entry = {
+    type: body.type,
+    kind: body.kind,
+    video_id: body.video?.video_id,
+    title: body.video?.title,
+    fraction: body.fraction,
+    stored: reply.type === 'ack' ? reply.stored : false,
+    error: reply.type === 'error' ? reply.name : undefined,
+    at: Date.now(),
+  };
+  state.recent = [entry, ...(state.recent ?? [])].slice(0, 20);
+  saveTab(tabId, state);
+}
+
 const handlers = {
   // A content script's protocol request: { request } -> { reply } | { problem }.
   async [P.MESSAGES.host]({ request }, sender) {
@@ -127,6 +145,7 @@ const handlers = {
       } else if (reply.type === 'ranked') {
         await noteRanked(tabId, body.tiles, reply);
       }
+      if (body.type !== 'rank') await noteRecorded(tabId, body, reply);
       return { reply: { ...reply, id } };
     } catch (error) {
       if (!(error instanceof HostProblem)) throw error;
@@ -144,7 +163,15 @@ const handlers = {
     const tabId = sender.tab?.id;
     if (tabId === undefined) return {};
     const previous = await tabState(tabId);
+    if (page === 'home-again') {
+      // Back on the same Home grid: its tiles and labels still apply.
+      previous.page = 'home';
+      previous.url = String(url);
+      saveTab(tabId, previous);
+      return {};
+    }
     const state = freshTab(String(page), String(url));
+    state.recent = previous.recent ?? [];
     // A problem that kept this page as YouTube made it stays visible until something else happens.
     if (previous.problem && ['wasm_refused', 'host_absent', 'host_forbidden'].includes(previous.problem.code)) {
       state.problem = previous.problem;
@@ -209,8 +236,9 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== api.runtime.id) return false;
   const handler = handlers[message?.kind];
   if (!handler) return false;
-  // Labels, undo and status are the popup's (no tab); pages only relay, report and announce.
-  const fromPage = sender.tab !== undefined;
+  // Labels, undo and status are for extension pages (the popup); content scripts only relay,
+  // report and announce.
+  const fromPage = !String(sender.url ?? '').startsWith(api.runtime.getURL(''));
   if (fromPage !== PAGE_MESSAGES.has(message.kind)) return false;
   handler(message, sender).then(sendResponse, (error) =>
     sendResponse({ problem: { code: 'internal', message: error?.message ?? String(error) } }));

@@ -116,6 +116,20 @@ function videoRow({ video, score }, labels) {
   return row;
 }
 
+// Likes and watches the page sent lately, so the person sees that capture works.
+function showRecent(tab) {
+  const recent = tab?.recent ?? [];
+  $('recent').hidden = recent.length === 0;
+  const list = $('recent-list');
+  list.replaceChildren();
+  for (const entry of recent.slice(0, 5)) {
+    const item = document.createElement('li');
+    const what = entry.type === 'watched' ? `watched ${Math.round((entry.fraction ?? 0) * 100)}%` : String(entry.kind ?? entry.type).replace('_', ' ');
+    text(item, `${what}: ${entry.title || entry.video_id}${entry.error ? ` (not saved: ${entry.error})` : ''}`);
+    list.append(item);
+  }
+}
+
 async function giveLabel(videoId, kind) {
   const answer = await ask({ kind: P.MESSAGES.label, tabId, videoId, kind });
   await afterChange(videoId, answer, `Saved “${P.LABELS.find((l) => l.kind === kind)?.text}”.`);
@@ -197,6 +211,7 @@ async function refresh() {
   showConnection(state);
   showProblem(state.tab);
   showVideos(state.tab);
+  showRecent(state.tab);
   document.body.dataset.ready = 'true';
 }
 

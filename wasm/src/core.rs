@@ -3,9 +3,11 @@
 //! One visit at a time: Home (`home.rs`), a watch page (`watch.rs`), or anything else (nothing to
 //! do). Visits start on `yt-navigate-finish` and `popstate`; on `yt-navigate-start` the watch visit
 //! sends what was watched, and a Home grid that is not on screen is held again so that coming back
-//! does not show YouTube's order first. The grid and the watch page's parts appear after the page
-//! says it navigated, so they are polled for a few seconds. Mutations wake a throttled pass.
-//! Every callback catches its problem and reports it; nothing is thrown into the page.
+//! does not show YouTube's order first. YouTube keeps the Home grid alive while other pages show, so
+//! the Home state is kept with it: coming back, the tiles already ordered keep their places and
+//! only tiles YouTube added meanwhile are ranked. The grid and the watch page's parts appear after
+//! the page says it navigated, so they are polled for up to 15 s. Mutations wake a throttled pass
+//! (on Home only). Every callback catches its problem and reports it; nothing is thrown into the page.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -145,9 +147,9 @@ impl Core {
         match response.body {
             ResponseBody::Ranked(reply) => home.apply(id, reply, &self.settings).map(|_| ()),
             ResponseBody::Error(_) => home.fail(id),
-            other => {
+            _ => {
                 home.fail(id)?;
-                Err(Problem::BadReply(format!("a rank request was answered with {other:?}")))
+                Err(Problem::BadReply("a rank request was answered with something other than `ranked`".into()))
             }
         }
     }
@@ -164,8 +166,13 @@ impl Core {
         self.flush_watch()?;
         if self.page != Page::Home {
             // The Home grid is not on screen: hold it, so that coming back shows our order first.
-            if let Some(contents) = dom::query_document(sel::HOME_GRID_CONTENTS)? {
-                dom::set_attribute(&contents, sel::DONE_ATTRIBUTE, None)?;
+            match &mut self.home {
+                Some(home) if home.is_live() => home.hold()?,
+                _ => {
+                    if let Some(contents) = dom::query_document(sel::HOME_GRID_CONTENTS)? {
+                        dom::set_attribute(&contents, sel::DONE_ATTRIBUTE, None)?;
+                    }
+                }
             }
         }
         Ok(())
@@ -181,11 +188,11 @@ impl Core {
             return self.poll();
         }
         self.flush_watch()?;
-        self.home = None;
         self.watch = None;
         self.url = url;
         self.page = page_of(&pathname, &search);
         let kind = match &self.page {
+            Page::Home if self.home.as_ref().is_some_and(Home::is_live) => "home-again",
             Page::Home => "home",
             Page::Watch(id) => {
                 let me = self.me.clone();
@@ -233,6 +240,7 @@ impl Core {
     /// Attaches to the Home grid if it is there; true once attached.
     fn attach_home(&mut self) -> Result<bool, Problem> {
         if self.home.as_ref().is_some_and(Home::is_live) {
+            self.run_pass()?;
             return Ok(true);
         }
         let Some(contents) = dom::query_document(sel::HOME_GRID_CONTENTS)? else { return Ok(false) };
@@ -244,6 +252,9 @@ impl Core {
     }
 
     fn wake(&mut self) -> Result<(), Problem> {
+        if self.page != Page::Home {
+            return Ok(());
+        }
         if let Some(home) = &mut self.home {
             home.note_wake();
         }
@@ -256,6 +267,9 @@ impl Core {
     fn run_pass(&mut self) -> Result<(), Problem> {
         if let Some(timer) = &mut self.pass_timer {
             timer.fired();
+        }
+        if self.page != Page::Home {
+            return Ok(());
         }
         match &mut self.home {
             Some(home) if home.is_live() => home.pass(&mut self.messenger, &self.settings).map(|_| ()),

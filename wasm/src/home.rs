@@ -45,6 +45,10 @@ pub struct Home {
     attached_at: f64,
     /// When the oldest mutation not yet handled by a pass happened.
     woken_at: Option<f64>,
+    /// Counts the times the grid was held (first load, each return to Home); tiles requested in
+    /// the current hold are ordered together, tiles of earlier holds stay where they were.
+    hold: u32,
+    hold_of: HashMap<String, u32>,
     markup_reported: bool,
 }
 
@@ -64,6 +68,8 @@ impl Home {
             pending: HashMap::new(),
             attached_at: dom::now_ms(),
             woken_at: None,
+            hold: 0,
+            hold_of: HashMap::new(),
             markup_reported: false,
         })
     }
@@ -93,6 +99,7 @@ impl Home {
                         self.videos.insert(id.clone(), read_video(&child, id)?);
                     }
                     if self.requested.insert(id.clone()) {
+                        self.hold_of.insert(id.clone(), self.hold);
                         if let Some(video) = self.videos.get(id) {
                             fresh.push(video.clone());
                         }
@@ -109,6 +116,10 @@ impl Home {
             return Err(Problem::MarkupChanged(format!("{unreadable} grid items and none has a video link")));
         }
         if fresh.is_empty() {
+            // Back on a grid whose tiles are all ordered already: nothing to wait for.
+            if tiles > 0 && self.pending.is_empty() {
+                self.reveal(if self.scores.is_empty() { "unchanged" } else { "ranked" })?;
+            }
             return Ok(0);
         }
         let count = fresh.len();
@@ -144,7 +155,7 @@ impl Home {
             .map(|(child, item)| {
                 let Item::Tile(id) = item else { return None };
                 let ours = in_batch.contains(id.as_str());
-                let shared = held && !ours && finals.contains_key(id);
+                let shared = held && !ours && finals.contains_key(id) && self.hold_of.get(id) == Some(&self.hold);
                 let seen = !held && child.get_bounding_client_rect().top() < viewport_bottom;
                 if seen || !(ours || shared) {
                     return None;
@@ -188,6 +199,12 @@ impl Home {
             self.contents.set_attribute(sel::DONE_ATTRIBUTE, outcome).map_err(Problem::dom)?;
         }
         Ok(())
+    }
+
+    /// Holds the grid again until the next pass or ranking (it is off screen; see `core`).
+    pub fn hold(&mut self) -> Result<(), Problem> {
+        self.hold += 1;
+        dom::set_attribute(&self.contents, sel::DONE_ATTRIBUTE, None)
     }
 
     /// Re-decides every child's hidden mark with the current settings and scores.

@@ -35,14 +35,20 @@ export function firefoxBuild() {
 
 // A fresh folder for one test: user data dir, TMPDIR, the host's data dir, a HOME. Short paths,
 // because the daemon's Unix socket lives in the data dir and socket paths are capped near 100 bytes.
-export function workspace(t) {
+// Removed when the test process exits, after every browser and host of the file has closed.
+const roots = [];
+process.on('exit', () => {
+  for (const root of roots) fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+});
+
+export function workspace() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vb-'));
+  roots.push(root);
   const dirs = { root };
   for (const name of ['udd', 'tmp', 'data', 'home', 'empty-models']) {
     dirs[name] = path.join(root, name);
     fs.mkdirSync(dirs[name]);
   }
-  t.after(() => fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
   return dirs;
 }
 

@@ -224,6 +224,71 @@ mod tests {
         assert_eq!(encode_segment("aw-watcher-window_My Laptop/2"), "aw-watcher-window_My%20Laptop%2F2");
     }
 
+    /// Serves fixed JSON by path prefix, one request per connection.
+    async fn serve(routes: Vec<(&'static str, String)>) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head);
+                let path = head.split_whitespace().nth(1).unwrap_or("/");
+                let (status, body) = routes
+                    .iter()
+                    .find(|(prefix, _)| path.starts_with(prefix))
+                    .map_or(("404 Not Found", "{}".to_owned()), |(_, body)| ("200 OK", body.clone()));
+                let reply = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn categories_from_a_server_that_keeps_them_are_applied() {
+        // aw-server 0.12 (the one on PyPI, used by the integration tests) has no settings
+        // endpoint, so aw-server-rust's answer to `GET /api/0/settings/classes` is served here.
+        let url = serve(vec![
+            (
+                "/api/0/buckets/aw-watcher-window_h/events",
+                r#"[{"id": 1, "timestamp": "2024-03-01T09:50:00+00:00", "duration": 300.0,
+                    "data": {"app": "code", "title": "lib.rs - vrdndi - Visual Studio Code"}}]"#
+                    .to_owned(),
+            ),
+            (
+                "/api/0/buckets/",
+                r#"{"aw-watcher-window_h": {"id": "aw-watcher-window_h", "type": "currentwindow",
+                    "client": "aw-watcher-window", "hostname": "h", "last_updated": "2024-03-01T09:55:00+00:00"}}"#
+                    .to_owned(),
+            ),
+            (
+                "/api/0/settings/classes",
+                r#"[{"id": 1, "name": ["Work", "Programming"], "rule": {"type": "regex", "regex": "Visual Studio Code|vim"},
+                    "data": {"color": "blue"}}]"#
+                    .to_owned(),
+            ),
+        ])
+        .await;
+        let client = AwClient::new(&url).expect("url");
+        let at: DateTime<Utc> = "2024-03-01T10:00:00Z".parse().expect("time");
+        let events = client.context_at(at, 60).await.expect("context");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].title, "lib.rs - vrdndi");
+        assert_eq!(events[0].category, ["Work", "Programming"]);
+        assert_eq!(client.category_rules().await.expect("rules").map(|r| r.len()), Some(1));
+    }
+
     #[tokio::test]
     async fn a_closed_port_fails_fast() {
         let port = {

@@ -247,12 +247,13 @@ pub fn video_id(i: usize) -> String {
 
 /// A `feedback` request for video number `i`.
 pub fn feedback(id: u64, feedback_id: &str, i: usize) -> Value {
+    let kind = ["like", "not_now"][i % 2];
     json!({
         "id": id,
         "type": "feedback",
         "feedback_id": feedback_id,
         "video": {"video_id": video_id(i), "title": format!("Video {i}"), "channel": "Test channel"},
-        "kind": if i % 2 == 0 { "like" } else { "not_now" },
+        "kind": kind,
         "source": "youtube",
     })
 }

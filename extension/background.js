@@ -96,19 +96,30 @@ async function rank(body) {
   };
 }
 
-async function noteRanked(tabId, tiles, reply) {
-  if (tabId === undefined) return;
+// Keeps the page's tiles for the popup, scored or not: without a model the person can still
+// label them, and labels are what a model learns from. Scored tiles come first, best first;
+// the others follow in page order.
+async function noteTiles(tabId, tiles, reply) {
+  if (tabId === undefined || !Array.isArray(tiles)) return;
   const state = await tabState(tabId);
-  const scoreById = new Map(reply.scores.map((s) => [s.video_id, s]));
-  for (const tile of tiles) {
-    const score = scoreById.get(tile.video_id);
-    if (score) state.tiles[tile.video_id] = { video: P.video(tile), score };
+  const scoreById = new Map((reply?.scores ?? []).map((s) => [s.video_id, s]));
+  const seen = Object.keys(state.tiles).length;
+  tiles.forEach((tile, index) => {
+    const known = state.tiles[tile.video_id];
+    state.tiles[tile.video_id] = {
+      video: P.video(tile),
+      score: scoreById.get(tile.video_id) ?? known?.score ?? null,
+      position: known?.position ?? seen + index,
+    };
+  });
+  const final = (id) => state.tiles[id].score?.final ?? -Infinity;
+  state.order = Object.keys(state.tiles).sort((a, b) => (final(b) - final(a)) || (state.tiles[a].position - state.tiles[b].position));
+  if (reply?.type === 'ranked') {
+    state.model = reply.model;
+    state.contextEvents = reply.context_events;
+    state.rankedAt = Date.now();
+    state.problem = null;
   }
-  state.order = Object.keys(state.tiles).sort((a, b) => state.tiles[b].score.final - state.tiles[a].score.final);
-  state.model = reply.model;
-  state.contextEvents = reply.context_events;
-  state.rankedAt = Date.now();
-  state.problem = null;
   saveTab(tabId, state);
 }
 
@@ -140,15 +151,15 @@ const handlers = {
     }
     try {
       const reply = body.type === 'rank' ? await rank(body) : await host.request(body);
+      if (body.type === 'rank') await noteTiles(tabId, body.tiles, reply);
       if (reply.type === 'error') {
         await recordProblem(tabId, 'host_error', `${reply.name}: ${reply.message}`, reply.name);
-      } else if (reply.type === 'ranked') {
-        await noteRanked(tabId, body.tiles, reply);
       }
       if (body.type !== 'rank') await noteRecorded(tabId, body, reply);
       return { reply: { ...reply, id } };
     } catch (error) {
       if (!(error instanceof HostProblem)) throw error;
+      if (body.type === 'rank') await noteTiles(tabId, body.tiles, null);
       await recordProblem(tabId, error.code, error.message);
       return { problem: { code: error.code, message: error.message } };
     }
@@ -201,7 +212,7 @@ const handlers = {
     };
   },
 
-  async [P.MESSAGES.label]({ tabId, videoId, kind }) {
+  async [P.MESSAGES.label]({ tabId, videoId, label: kind }) {
     const state = await tabState(tabId);
     const video = state.tiles[videoId]?.video ?? { video_id: String(videoId), title: '' };
     const feedbackId = crypto.randomUUID();

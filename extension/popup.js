@@ -82,12 +82,12 @@ function showVideos(tab) {
 function videoRow({ video, score }, labels) {
   const row = $('video-row').content.firstElementChild.cloneNode(true);
   row.dataset.videoId = video.video_id;
-  text(row.querySelector('.score'), score.final.toFixed(2));
+  text(row.querySelector('.score'), score ? score.final.toFixed(2) : '–');
   text(row.querySelector('.title'), video.title || video.video_id);
-  text(row.querySelector('.channel'), [video.channel, `interest ${score.interest.toFixed(2)}`, `right time ${score.productive.toFixed(2)}`]
-    .filter(Boolean).join(' · '));
+  text(row.querySelector('.channel'), [video.channel, score ? `interest ${score.interest.toFixed(2)}` : 'not scored',
+    score ? `right time ${score.productive.toFixed(2)}` : ''].filter(Boolean).join(' · '));
   const reasons = row.querySelector('.reasons');
-  for (const reason of score.reasons ?? []) {
+  for (const reason of score?.reasons ?? []) {
     const item = document.createElement('li');
     text(item, reason);
     reasons.append(item);
@@ -131,7 +131,7 @@ function showRecent(tab) {
 }
 
 async function giveLabel(videoId, kind) {
-  const answer = await ask({ kind: P.MESSAGES.label, tabId, videoId, kind });
+  const answer = await ask({ kind: P.MESSAGES.label, tabId, videoId, label: kind });
   await afterChange(videoId, answer, `Saved “${P.LABELS.find((l) => l.kind === kind)?.text}”.`);
 }
 
@@ -146,7 +146,7 @@ async function undoLabel(videoId) {
 async function afterChange(videoId, answer, done) {
   const reply = answer?.reply;
   if (reply?.type === 'ack') {
-    text($('saved'), done);
+    text($('saved'), reply.stored ? done : 'Nothing changed (it was already recorded).');
   } else {
     const problem = answer?.problem ?? { code: 'host_error', message: reply?.message ?? 'no reply' };
     text($('saved'), `Not saved: ${P.PROBLEMS[problem.code] ?? problem.code} ${problem.message}`);

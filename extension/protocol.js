@@ -76,8 +76,8 @@
     report: 'vrdndi/report', // content -> background: { code, message }
     page: 'vrdndi/page', // content -> background: { page, url }
     popupState: 'vrdndi/popup-state', // popup -> background: { tabId } -> state
-    label: 'vrdndi/label', // popup -> background: { tabId, videoId, kind } -> { reply, feedbackId }
-    undo: 'vrdndi/undo', // popup -> background: { feedbackId } -> { reply }
+    label: 'vrdndi/label', // popup -> background: { tabId, videoId, label } -> { reply, feedbackId }
+    undo: 'vrdndi/undo', // popup -> background: { tabId, videoId, feedbackId } -> { reply }
   });
 
   // Request bodies (without `id`: the background's host port numbers them).

@@ -21,7 +21,6 @@ test('Firefox: the content script ranks the Home grid through the host', async (
   const dirs = workspace();
   const env = { ...hostEnv(dirs), HOME: dirs.home };
   const registered = registerFirefox(dirs.home, env);
-  const expected = await hostRanking(env, data.videos.slice(0, 16).map(expectedVideo));
 
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -39,17 +38,24 @@ test('Firefox: the content script ranks the Home grid through the host', async (
   const addon = await browser.installExtension(firefoxBuild());
   const page = await browser.newPage();
   await routePuppeteer(page, { csp: 'youtube' });
-  await page.goto(`${ORIGIN}/`);
-  const outcome = await page.waitForFunction(() => {
+  const outcomeOf = () => page.waitForFunction(() => {
     const contents = document.querySelector('ytd-browse[page-subtype="home"] ytd-rich-grid-renderer > #contents');
     const off = document.documentElement.getAttribute('data-vrdndi-off');
     return off ? `off:${off}` : contents?.getAttribute('data-vrdndi-done') || false;
   }, { timeout: 60000 }).then((h) => h.jsonValue());
-  const ids = await gridIds(page);
+  await page.goto(`${ORIGIN}/`);
+  let outcome = await outcomeOf();
+  let ids = await gridIds(page);
   note(`Firefox ${await browser.version()}: add-on ${addon}, host ${registered}, grid ${outcome}`);
-  assert.ok(fs.existsSync(path.join(dirs.data, 'store')) || fs.existsSync(path.join(dirs.data, 'logs')), 'the host was started (its data dir is in use)');
+  // Nothing else has started a host yet: a store in the data dir means Firefox's host made it.
+  assert.ok(fs.existsSync(path.join(dirs.data, 'store')), 'Firefox started the host (its store exists)');
 
+  const expected = await hostRanking(env, data.videos.slice(0, 16).map(expectedVideo));
   if (expected.type === 'ranked') {
+    // The first load may have paid the model's cold start past the hold; a reload is warm.
+    await page.reload();
+    outcome = await outcomeOf();
+    ids = await gridIds(page);
     assert.equal(outcome, 'ranked');
     const tiles = ids.filter((id) => !FIXED.has(id));
     const host = await hostRanking(env, tiles.map((id) => expectedVideo(data.videos.find((v) => v.id === id))));

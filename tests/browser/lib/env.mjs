@@ -73,7 +73,7 @@ export function hostEnv(dirs, { models = true } = {}) {
 
 // Summary lines printed at the end of a run (node's reporter shows a test's stdout as diagnostics).
 export function note(line) {
-  process.stdout.write(`# ${line}\n`);
+  process.stdout.write(`${line}\n`);
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -176,6 +176,7 @@ fn a_dead_activitywatch_gives_an_empty_context_quickly_and_exit_code_0() {
     let started = Instant::now();
     let output = vrdndi(&["context", "--json", "--aw-url", &url]).output().expect("run vrdndi");
     let took = started.elapsed();
+    eprintln!("vrdndi context against a closed port took {took:?}");
     let reply = reply_of(&output);
     assert!(reply.events.is_empty());
     let problem = reply.problem.expect("a problem");
@@ -203,9 +204,11 @@ fn a_hung_activitywatch_costs_the_time_budget_and_no_more() {
     let started = Instant::now();
     let reply = reply_of(&vrdndi(&["context", "--json", "--aw-url", &url]).output().expect("run vrdndi"));
     let took = started.elapsed();
+    eprintln!("vrdndi context against a hung server took {took:?}");
     assert!(reply.events.is_empty());
     assert!(reply.problem.expect("a problem").contains("did not answer within 1500 ms"));
-    assert!(took >= Duration::from_millis(1500) && took < Duration::from_millis(2500), "took {took:?}");
+    // The budget, plus starting the (debug) binary on a busy two-core machine.
+    assert!(took >= Duration::from_millis(1500) && took < Duration::from_millis(3000), "took {took:?}");
     drop(holder);
 }
 

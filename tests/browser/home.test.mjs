@@ -26,7 +26,7 @@ function fillSlots(ids, order) {
   return ids.map((id) => (FIXED.has(id) ? id : queue.shift()));
 }
 
-async function openHome(t, { host = true, models = true, csp = 'youtube' } = {}) {
+async function openHome(t, { host = true, models = true, csp = 'youtube', path = '/' } = {}) {
   const dirs = workspace();
   const env = hostEnv(dirs, { models });
   const registered = host ? registerChromium(dirs.udd, env) : 'not registered';
@@ -34,7 +34,7 @@ async function openHome(t, { host = true, models = true, csp = 'youtube' } = {})
   t.after(() => context.close());
   await routePlaywright(context, { csp });
   const page = await context.newPage();
-  await page.goto(`${ORIGIN}/`);
+  await page.goto(`${ORIGIN}${path}`);
   return { dirs, env, context, page, registered };
 }
 
@@ -71,6 +71,42 @@ test("when the host is there but cannot rank (no model), YouTube's order is kept
   const state = await waitForState(extension, await tabIdOf(extension, page), (s) => s.tab.problem, 'a problem for the tab');
   note(`no-model problem shown in the popup: ${state.tab.problem.code} (${state.tab.problem.message})`);
   assert.equal(state.tab.problem.code, 'host_error');
+});
+
+test("a Home layout the core does not know is left alone and the popup says the markup changed", async (t) => {
+  const { context, page } = await openHome(t, { path: '/?markup=renamed' });
+  assert.equal(await gridOutcome(page), 'unchanged');
+  assert.deepEqual(await gridIds(page), YOUTUBE_ORDER);
+  const popup = await openPopup(context, page);
+  assert.match(await popup.textContent('#problem-text'), /layout changed/);
+  assert.match(await popup.textContent('#problem-detail'), /none has a video link/);
+});
+
+test('settings from the popup hide the Shorts shelf and blocked channels, live and after a reload', async (t) => {
+  // No model: hiding by Shorts and by channel does not need scores.
+  const { context, page } = await openHome(t, { models: false });
+  await gridOutcome(page);
+  const popup = await openPopup(context, page);
+  await popup.click('#settings summary');
+  await popup.check('#hide-shorts');
+  await popup.fill('#block-channels', '@LofiGirl\npremier league');
+  await popup.click('#settings-form button[type="submit"]');
+  await popup.waitForSelector('#settings-saved:has-text("Saved")');
+  const stored = await popup.evaluate(async () => (await chrome.storage.local.get('settings')).settings);
+  assert.deepEqual(stored, { hideBelow: null, hideShorts: true, boostChannels: [], blockChannels: ['@LofiGirl', 'premier league'] });
+
+  const hidden = () => page.evaluate(() => [...document.querySelectorAll('ytd-rich-grid-renderer > #contents > [data-vrdndi-hidden]')]
+    .filter((e) => getComputedStyle(e).display === 'none')
+    .map((e) => e.localName === 'ytd-rich-section-renderer' ? 'SHELF' : new URL(e.querySelector('a[href^="/watch"]').href).searchParams.get('v')));
+  const lofi = data.videos.find((v) => v.handle === '@LofiGirl').id;
+  const football = data.videos.find((v) => v.channel === 'Premier League').id;
+  await page.waitForFunction(() => document.querySelectorAll('[data-vrdndi-hidden]').length >= 3);
+  assert.deepEqual((await hidden()).sort(), [lofi, football, 'SHELF'].sort());
+  await page.reload();
+  await gridOutcome(page);
+  await page.waitForFunction(() => document.querySelectorAll('[data-vrdndi-hidden]').length >= 3);
+  assert.deepEqual((await hidden()).sort(), [lofi, football, 'SHELF'].sort(), 'applied again after a reload');
+  assert.deepEqual(await gridIds(page), YOUTUBE_ORDER, 'hiding moves nothing');
 });
 
 test("the grid takes the host's order; shelves, ads and seen tiles stay; continuations and SPA navigation", async (t) => {
@@ -126,4 +162,15 @@ test("the grid takes the host's order; shelves, ads and seen tiles stay; continu
   await page.waitForSelector('ytd-browse:not([hidden])');
   assert.equal(await gridOutcome(page), 'ranked');
   assert.deepEqual(await gridIds(page), second, 'coming back to Home keeps the order');
+
+  // Boosting the channel of the host's last tile puts that tile first on the next load.
+  const last = ranking.order.at(-1);
+  const channel = data.videos.find((v) => v.id === last).handle;
+  await extension.evaluate((handle) => chrome.storage.local.set({ settings: { boostChannels: [handle] } }), channel);
+  await page.reload();
+  assert.equal(await gridOutcome(page), 'ranked');
+  const boosted = await gridIds(page);
+  assert.equal(boosted[0], last, `${channel} is boosted to the top`);
+  assert.deepEqual(boosted.slice(1).filter((id) => !FIXED.has(id) && id !== last),
+    ranking.order.filter((id) => id !== last && data.videos.find((v) => v.id === id).handle !== channel), 'the rest keep the host order');
 });

@@ -272,7 +272,13 @@ impl Core {
             return Ok(());
         }
         match &mut self.home {
-            Some(home) if home.is_live() => home.pass(&mut self.messenger, &self.settings).map(|_| ()),
+            Some(home) if home.is_live() => {
+                let passed = home.pass(&mut self.messenger, &self.settings).map(|_| ());
+                if let (Some(delay), Some(timer)) = (home.recheck_in_ms(), &mut self.pass_timer) {
+                    timer.arm(delay)?;
+                }
+                passed
+            }
             Some(_) => {
                 // YouTube replaced the grid: find the new one.
                 self.home = None;

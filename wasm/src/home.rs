@@ -50,6 +50,8 @@ pub struct Home {
     hold: u32,
     hold_of: HashMap<String, u32>,
     markup_reported: bool,
+    /// The last pass saw grid items but no readable tile: look again once the grace is over.
+    unreadable_only: bool,
 }
 
 impl Home {
@@ -71,6 +73,7 @@ impl Home {
             hold: 0,
             hold_of: HashMap::new(),
             markup_reported: false,
+            unreadable_only: false,
         })
     }
 
@@ -110,7 +113,9 @@ impl Home {
             }
             self.apply_hiding(&child, &item, settings)?;
         }
-        if tiles == 0 && unreadable > 0 && !self.markup_reported && dom::now_ms() - self.attached_at > MARKUP_GRACE_MS {
+        self.unreadable_only = tiles == 0 && unreadable > 0 && !self.markup_reported;
+        if self.unreadable_only && dom::now_ms() - self.attached_at > MARKUP_GRACE_MS {
+            self.unreadable_only = false;
             self.markup_reported = true;
             self.reveal("unchanged")?;
             return Err(Problem::MarkupChanged(format!("{unreadable} grid items and none has a video link")));
@@ -128,6 +133,12 @@ impl Home {
         let id = messenger.send(request)?;
         self.pending.insert(id, Batch { ids, present_at });
         Ok(count)
+    }
+
+    /// When to pass again although nothing changed: grid items that never show a video link are
+    /// a markup change, which only a pass after the grace period can tell.
+    pub fn recheck_in_ms(&self) -> Option<i32> {
+        self.unreadable_only.then(|| (MARKUP_GRACE_MS - (dom::now_ms() - self.attached_at)).max(0.0) as i32 + 50)
     }
 
     /// Whether this reply is for one of our batches.

@@ -3,7 +3,8 @@
 //! The like buttons are observed for `aria-pressed` inside the actions area only. YouTube also
 //! flips `aria-pressed` on its own when it loads a video liked before (and when it reuses the
 //! buttons for the next video), so a change counts as feedback only shortly after a click in the
-//! like area; any other change just becomes the new baseline. Watched time is sampled on the
+//! like area (and one click gives at most one feedback); any other change just becomes the new
+//! baseline. Watched time is sampled on the
 //! player's media events and sent as `watched` when the person leaves, hides the tab, or the video
 //! ends (again later only if they watched noticeably more).
 
@@ -127,6 +128,8 @@ impl Watch {
         let by_person = dom::now_ms() - self.gesture_at < GESTURE_WINDOW_MS;
         if let (Some(before), true) = (before, by_person) {
             if let Some(kind) = feedback_for(before, now) {
+                // One click, one feedback: a later change needs another click.
+                self.gesture_at = f64::NEG_INFINITY;
                 self.send_feedback(kind, messenger)?;
             }
         }

@@ -377,3 +377,32 @@ fn paths_that_hold_no_takeout_are_clear_errors() {
     let single = import(&b3("html_watch_history_LemmingsCode/watch-history.html"));
     assert_eq!(single.summary.records().watch, 559);
 }
+
+/// No real sample has an ad that is a video or a `/shorts/` link; these entries follow the
+/// envelope the real files use (SOURCE.txt of B1 documents the ad detail).
+#[test]
+fn video_ads_shorts_links_and_music_links_are_kept_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("watch-history.json"),
+        r#"[{"header":"YouTube","title":"Watched Try our new phone","titleUrl":"https://www.youtube.com/watch?v=aaaaaaaaaaa","time":"2024-01-01T10:00:00Z","details":[{"name":"From Google Ads"}]},
+            {"header":"YouTube","title":"Watched cat jumps","titleUrl":"https://www.youtube.com/shorts/bbbbbbbbbbb","time":"2024-01-01T11:00:00Z"},
+            {"header":"YouTube Music","title":"Watched Song","titleUrl":"https://music.youtube.com/watch?v=ccccccccccc","time":"2024-01-01T12:00:00Z"},
+            {"header":"YouTube","title":"Watched A talk","titleUrl":"https://youtu.be/ddddddddddd","time":"2024-01-01T13:00:00Z"}]"#,
+    )
+    .expect("writes");
+    let imported = import(dir.path());
+    let kinds: Vec<(String, VideoKind)> =
+        imported.records().filter_map(|r| r.video.as_ref()).map(|v| (v.title.clone(), v.kind)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("Try our new phone".into(), VideoKind::Ad),
+            ("cat jumps".into(), VideoKind::Short),
+            ("Song".into(), VideoKind::Music),
+            ("A talk".into(), VideoKind::Video),
+        ]
+    );
+    let videos = imported.summary.videos();
+    assert_eq!((videos.video, videos.short, videos.music, videos.ad), (1, 1, 1, 1));
+}

@@ -91,6 +91,33 @@ impl Resampler {
     }
 }
 
+/// The interval of any statistic of `n` items (an AUC, a difference of AUCs), resampling the
+/// items with replacement; the point value is the statistic of the full sample. Resamples where
+/// the statistic is undefined (one class only) are skipped. None when the full sample's is.
+pub fn statistic_interval(
+    n: usize,
+    resamples: usize,
+    level: f64,
+    seed: u64,
+    statistic: impl Fn(&[usize]) -> Option<f64>,
+) -> Option<Interval> {
+    let all: Vec<usize> = (0..n).collect();
+    let mean = statistic(&all)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut values: Vec<f64> = (0..resamples)
+        .filter_map(|_| {
+            let draw: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
+            statistic(&draw)
+        })
+        .collect();
+    if values.is_empty() {
+        return Some(Interval { mean, lo: mean, hi: mean });
+    }
+    values.sort_by(f64::total_cmp);
+    let tail = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
+    Some(Interval { mean, lo: quantile(&values, tail), hi: quantile(&values, 1.0 - tail) })
+}
+
 /// The `q` quantile of sorted values, interpolating linearly between order statistics.
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     let position = q.clamp(0.0, 1.0) * (sorted.len() - 1) as f64;
@@ -142,6 +169,21 @@ mod tests {
         assert_eq!((i.lo, i.hi), (0.5, 0.5), "no spread within either group");
         assert!(r.interval_of_groups(&[&[1.0], &[0.0]]).is_none(), "wrong group size");
         assert!(r.interval(&[1.0]).is_none(), "two groups were drawn");
+    }
+
+    #[test]
+    fn a_statistic_interval_skips_undefined_resamples() {
+        let labels = [true, false, true, false, true, false];
+        let scores = [0.9, 0.1, 0.8, 0.3, 0.2, 0.7];
+        let auc_of = |idx: &[usize]| {
+            let s: Vec<f64> = idx.iter().map(|&i| scores[i]).collect();
+            let l: Vec<bool> = idx.iter().map(|&i| labels[i]).collect();
+            crate::metrics::auc(&s, &l)
+        };
+        let i = statistic_interval(6, 500, 0.95, 1, auc_of).expect("defined");
+        assert!((i.mean - 7.0 / 9.0).abs() < 1e-12, "{i:?}");
+        assert!(i.lo < i.mean && i.mean <= i.hi && i.hi <= 1.0, "{i:?}");
+        assert_eq!(statistic_interval(6, 10, 0.95, 1, |_| None), None);
     }
 
     #[test]

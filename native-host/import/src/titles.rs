@@ -136,16 +136,18 @@ fn strip_suffix_loose<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
 
 /// The longest prefix all titles share, cut back to end just after a space.
 fn common_prefix_words(titles: &[String]) -> String {
-    let Some(first) = titles.first() else { return String::new() };
-    let mut len = first.len();
-    for title in &titles[1..] {
-        len = first.char_indices().zip(title.chars()).take_while(|((_, a), b)| a == b).map(|((i, a), _)| i + a.len_utf8()).last().unwrap_or(0).min(len);
-    }
+    let Some((first, rest)) = titles.split_first() else { return String::new() };
+    let len = rest.iter().fold(first.len(), |len, title| len.min(shared_prefix_len(first, title)));
     let shared = &first[..len];
     match shared.rfind(' ') {
         Some(space) if titles.iter().all(|t| t.len() > space + 1) => shared[..=space].to_owned(),
         _ => String::new(),
     }
+}
+
+/// Bytes of `a` that start `b` too, on a character boundary.
+fn shared_prefix_len(a: &str, b: &str) -> usize {
+    a.char_indices().zip(b.chars()).take_while(|((_, x), y)| x == y).map(|((at, x), _)| at + x.len_utf8()).last().unwrap_or(0)
 }
 
 /// The longest suffix all titles share, cut to start just before a space.

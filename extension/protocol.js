@@ -14,8 +14,14 @@
   // Chrome's cap on host-to-browser messages; the host holds both directions to it.
   const MAX_MESSAGE_BYTES = 1048576;
 
-  const REQUEST_TYPES = Object.freeze(['hello', 'rank', 'feedback', 'undo', 'watched', 'status', 'context', 'import', 'train']);
-  const RESPONSE_TYPES = Object.freeze(['hello', 'ranked', 'ack', 'status', 'context', 'imported', 'trained', 'error']);
+  const REQUEST_TYPES = Object.freeze([
+    'hello', 'rank', 'feedback', 'undo', 'watched', 'status', 'context', 'import', 'train',
+    'history_page', 'export', 'import_labels', 'feed',
+  ]);
+  const RESPONSE_TYPES = Object.freeze([
+    'hello', 'ranked', 'ack', 'status', 'context', 'imported', 'trained', 'error',
+    'history_page', 'exported', 'labels_imported', 'feed',
+  ]);
 
   // Stable, append-only (protocol/src/error.rs).
   const ERROR_CODES = Object.freeze({

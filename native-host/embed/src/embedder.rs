@@ -11,7 +11,6 @@ use ndarray::{ArrayView3, Ix3};
 use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::{Tensor, TensorElementType, ValueType};
-use tokenizers::{Tokenizer, TruncationParams};
 
 use crate::batch::{batch_order, build_batch, Batch};
 use crate::error::{EmbedError, Result};
@@ -20,6 +19,7 @@ use crate::options::{Device, EmbedderOptions, Precision};
 use crate::pooling::pool_normalized;
 use crate::registry::{EmbeddingModel, ModelInfo};
 use crate::runtime::{self, ExecutionDevice};
+use crate::text_tokenizer::TextTokenizer;
 
 /// What a text is, for models that embed the two sides of a search differently (e5's prefixes).
 /// For symmetric comparisons (title to title, title to window title) e5 recommends `Query` on both.
@@ -32,7 +32,7 @@ pub enum TextKind {
 /// A loaded embedding model.
 pub struct Embedder {
     info: &'static ModelInfo,
-    tokenizer: Tokenizer,
+    tokenizer: TextTokenizer,
     session: Mutex<Session>,
     feeds_token_type_ids: bool,
     output: String,
@@ -78,7 +78,7 @@ impl Embedder {
 
         let library = runtime::resolve_library(options.runtime_library.as_deref())?;
         let environment = runtime::environment(&library)?;
-        let (tokenizer, pad_id) = load_tokenizer(&tokenizer_path, options.effective_max_length())?;
+        let (tokenizer, pad_id) = TextTokenizer::from_file(&tokenizer_path, options.effective_max_length())?;
         let (session, device) = open_session(&environment, &model_path, &options)?;
 
         let inputs: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
@@ -178,9 +178,7 @@ impl Embedder {
             TextKind::Query => self.info.query_prefix,
             TextKind::Passage => self.info.passage_prefix,
         };
-        let inputs: Vec<String> = texts.iter().map(|t| format!("{prefix}{}", t.as_ref())).collect();
-        let encodings = self.tokenizer.encode_batch_fast(inputs, true).map_err(|e| EmbedError::Tokenize(e.to_string()))?;
-        Ok(encodings.into_iter().map(|e| e.get_ids().to_vec()).collect())
+        self.tokenizer.encode_ids(texts.iter().map(|t| format!("{prefix}{}", t.as_ref())).collect())
     }
 
     fn run(&self, session: &mut Session, batch: &Batch) -> Result<Vec<Vec<f32>>> {
@@ -228,24 +226,6 @@ fn require_file(path: &Path, hint: &str) -> Result<()> {
 
 fn mismatch(path: &Path, info: &'static ModelInfo, detail: String) -> EmbedError {
     EmbedError::ModelMismatch { path: path.to_path_buf(), model: info.name, detail }
-}
-
-/// The tokenizer with truncation at `max_length` and without its own padding (batches are padded
-/// here, after sorting), and the id to pad with.
-fn load_tokenizer(path: &Path, max_length: usize) -> Result<(Tokenizer, u32)> {
-    let error = |message: String| EmbedError::Tokenizer { path: path.to_path_buf(), message };
-    let mut tokenizer = Tokenizer::from_file(path).map_err(|e| error(e.to_string()))?;
-    let pad_id = tokenizer
-        .get_padding()
-        .map(|p| p.pad_id)
-        .or_else(|| tokenizer.token_to_id("<pad>"))
-        .or_else(|| tokenizer.token_to_id("[PAD]"))
-        .unwrap_or(0);
-    tokenizer.with_padding(None);
-    tokenizer
-        .with_truncation(Some(TruncationParams { max_length, ..TruncationParams::default() }))
-        .map_err(|e| error(e.to_string()))?;
-    Ok((tokenizer, pad_id))
 }
 
 /// A session on the device asked for. `Auto` tries CUDA, then the CPU with one warning; `Cuda`

@@ -28,6 +28,8 @@ mod options;
 pub mod pooling;
 pub mod registry;
 pub mod runtime;
+pub mod text_tokenizer;
+pub mod unigram;
 
 pub use choice::{read_choice, write_choice};
 pub use embedder::{Embedder, TextKind};

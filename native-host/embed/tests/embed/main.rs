@@ -5,3 +5,4 @@ mod common;
 mod errors;
 mod invariance;
 mod reference;
+mod tokenizer;

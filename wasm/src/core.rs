@@ -12,7 +12,8 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use vrdndi_protocol::{RequestId, Response, ResponseBody};
+use serde_json::Value;
+use vrdndi_protocol::{RankReply, RequestId};
 use web_sys::Event;
 
 use crate::bridge::Messenger;
@@ -137,16 +138,23 @@ impl Core {
         }
     }
 
+    /// A reply to one of our requests. Only `ranked` and `error` replies matter here (acks of
+    /// feedback and watched need nothing; their errors the background shows), so only those two
+    /// protocol types are read, not the whole reply enum with its dates and pages: that keeps the
+    /// shipped WASM small.
     pub fn on_reply(&mut self, json: &str) -> Result<(), Problem> {
-        let response: Response = serde_json::from_str(json).map_err(|e| Problem::BadReply(e.to_string()))?;
-        let Some(id) = response.id else { return Ok(()) };
-        let Some(home) = self.home.as_mut().filter(|home| home.owns(id)) else {
-            // Acks of feedback and watched need nothing; their errors the background shows.
-            return Ok(());
-        };
-        match response.body {
-            ResponseBody::Ranked(reply) => home.apply(id, reply, &self.settings).map(|_| ()),
-            ResponseBody::Error(_) => home.fail(id),
+        let reply: Value = serde_json::from_str(json).map_err(|e| Problem::BadReply(e.to_string()))?;
+        let Some(id) = reply.get("id").and_then(Value::as_u64) else { return Ok(()) };
+        let Some(home) = self.home.as_mut().filter(|home| home.owns(id)) else { return Ok(()) };
+        match reply.get("type").and_then(Value::as_str) {
+            Some("ranked") => match serde_json::from_value::<RankReply>(reply) {
+                Ok(ranked) => home.apply(id, ranked, &self.settings).map(|_| ()),
+                Err(e) => {
+                    home.fail(id)?;
+                    Err(Problem::BadReply(e.to_string()))
+                }
+            },
+            Some("error") => home.fail(id),
             _ => {
                 home.fail(id)?;
                 Err(Problem::BadReply("a rank request was answered with something other than `ranked`".into()))

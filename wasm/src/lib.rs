@@ -88,7 +88,7 @@ impl Vrdndi {
     #[wasm_bindgen(js_name = onHostProblem)]
     pub fn on_host_problem(&self, id: f64, _code: &str, _message: &str) -> Result<(), JsValue> {
         if !(id.is_finite() && id >= 0.0) {
-            return Err(Problem::BadReply(format!("request id {id}")).into());
+            return Err(Problem::BadReply("a request id must be a non-negative number".into()).into());
         }
         self.borrow()?.on_problem(id as u64).map_err(JsValue::from)
     }

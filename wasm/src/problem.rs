@@ -61,7 +61,7 @@ pub fn describe(error: &JsValue) -> String {
     if let Some(error) = error.dyn_ref::<js_sys::Error>() {
         return String::from(error.message());
     }
-    error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    error.as_string().unwrap_or_else(|| "a non-Error value was thrown".to_owned())
 }
 
 /// A problem as a JavaScript `Error` whose `name` is the problem's code, for the content script.

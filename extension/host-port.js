@@ -35,8 +35,9 @@ export function problemFromDisconnect(message) {
 export class HostPort {
   // connectNative: (name) => Port (chrome.runtime.connectNative); lastError: () => message of the
   // last runtime error (Chrome reports a port's end there; Firefox on port.error).
-  constructor({ connectNative, lastError = () => undefined, client, now = () => Date.now(), onChange = () => {} }) {
+  constructor({ connectNative, lastError = () => undefined, client, now = () => Date.now(), onChange = () => {}, timeouts = {} }) {
     this.connectNative = connectNative;
+    this.timeouts = { ...TIMEOUTS, ...timeouts };
     this.lastError = lastError;
     this.client = client;
     this.now = now;
@@ -122,11 +123,12 @@ export class HostPort {
   #send(entry) {
     const id = this.nextId++;
     const type = entry.body.type;
+    const limit = this.timeouts[type] ?? this.timeouts.default;
     const timer = setTimeout(() => {
       if (this.pending.delete(id)) {
-        entry.reject(new HostProblem('host_timeout', `no reply to ${type} within ${(TIMEOUTS[type] ?? TIMEOUTS.default) / 1000} s`));
+        entry.reject(new HostProblem('host_timeout', `no reply to ${type} within ${limit / 1000} s`));
       }
-    }, TIMEOUTS[type] ?? TIMEOUTS.default);
+    }, limit);
     this.pending.set(id, { ...entry, timer, type });
     try {
       this.port.postMessage({ id, ...entry.body });

@@ -41,6 +41,8 @@ async function openHome(t, { host = true, models = true, csp = 'youtube', path =
 test('with no host registered the page is untouched and the popup explains how to install it', async (t) => {
   const { context, page } = await openHome(t, { host: false });
   assert.equal(await gridOutcome(page), 'unchanged');
+  const visible = await page.evaluate(() => getComputedStyle(document.querySelector('ytd-rich-grid-renderer > #contents')).visibility);
+  assert.equal(visible, 'visible', 'the grid is shown as soon as the host is known to be absent');
   assert.deepEqual(await gridIds(page), YOUTUBE_ORDER);
   const popup = await openPopup(context, page);
   assert.equal(await popup.isVisible('#install'), true, 'the install help shows');
@@ -124,6 +126,7 @@ test("the grid takes the host's order; shelves, ads and seen tiles stay; continu
   const page = await context.newPage();
   await page.goto(`${ORIGIN}/`);
   assert.equal(await gridOutcome(page), 'ranked');
+  assert.equal(await page.evaluate(() => window.fixture.visibilityAtRender()), 'hidden', "YouTube's order was never on screen");
   const first = await gridIds(page);
 
   // What the extension read from both tile generations.

@@ -93,8 +93,17 @@ else
   warn "no Cargo.toml: cargo tests skipped"
 fi
 
+# The browser tests load the built extension and start the real host binary.
+build_for_browsers() {
+  cargo build -p vrdndi && bash scripts/build-wasm.sh && bash scripts/build-extension.sh
+}
 if [ -f tests/browser/run.sh ]; then
-  suite browser bash tests/browser/run.sh
+  if build_for_browsers; then
+    VRDNDI_BIN="${CARGO_TARGET_DIR:-$VRDNDI_ROOT/target}/debug/vrdndi" suite browser bash tests/browser/run.sh
+  else
+    FAILED=$((FAILED + 1))
+    SUITES+=("browser    FAIL  (building the host, WASM core or extension failed; see above)")
+  fi
 fi
 
 finish

@@ -137,6 +137,20 @@ impl Embedder {
         Ok(out)
     }
 
+    /// Changes the number of texts per model call (benchmarks compare batch sizes on one loaded
+    /// model; loading a large graph on a GPU takes seconds). 0 is rejected.
+    pub fn set_batch_size(&mut self, batch_size: usize) -> Result<()> {
+        if batch_size == 0 {
+            return Err(EmbedError::ZeroBatchSize);
+        }
+        self.batch_size = batch_size;
+        Ok(())
+    }
+
+    pub fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
     /// The token ids the model sees for one text (prefix and special tokens included, truncated).
     pub fn token_ids(&self, text: &str, kind: TextKind) -> Result<Vec<u32>> {
         Ok(self.tokenize(&[text], kind)?.pop().unwrap_or_default())

@@ -86,6 +86,10 @@
       failOpen('wasm_refused', `${error?.name ?? 'Error'}: ${error?.message ?? error}`);
       return;
     }
+    if (wasm_bindgen.protocolVersion() !== P.PROTOCOL_VERSION) {
+      failOpen('internal', `the page core speaks protocol ${wasm_bindgen.protocolVersion()}, protocol.js ${P.PROTOCOL_VERSION}: rebuild the extension`);
+      return;
+    }
     try {
       core = new wasm_bindgen.Vrdndi(bridge);
     } catch (error) {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 
 import { launchChromium, gridOutcome, openPopup } from './lib/chromium.mjs';
 import { hostEnv, note, workspace } from './lib/env.mjs';
-import { hostRanking, registerChromium } from './lib/host.mjs';
+import { hostRanking, registerChromium, seedLabels } from './lib/host.mjs';
 import { extensionPage, popupState, tabIdOf, waitForState } from './lib/popup.mjs';
 import { ORIGIN, data, expectedVideo, gridIds, routePlaywright } from './lib/site.mjs';
 
@@ -114,6 +114,8 @@ test('settings from the popup hide the Shorts shelf and blocked channels, live a
 test("the grid takes the host's order; shelves, ads and seen tiles stay; continuations and SPA navigation", async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
+  // A few likes in the store, so that the host's order is not YouTube's.
+  await seedLabels(env, data.videos);
   // Ask the host first, so that its daemon has loaded the model before the page asks (a cold
   // model load takes longer than the 800 ms the grid is held; that case is measured elsewhere).
   const warm = await hostRanking(env, data.videos.slice(0, 16).map(expectedVideo));
@@ -143,6 +145,7 @@ test("the grid takes the host's order; shelves, ads and seen tiles stay; continu
   const tiles = YOUTUBE_ORDER.filter((id) => !FIXED.has(id)).map((id) => state.tab.tiles[id].video);
   const ranking = await hostRanking(env, tiles);
   assert.equal(ranking.type, 'ranked');
+  assert.notDeepEqual(ranking.order, YOUTUBE_ORDER.filter((id) => !FIXED.has(id)), "the host's order differs from YouTube's");
   assert.deepEqual(first, fillSlots(YOUTUBE_ORDER, ranking.order), 'DOM order = host order, fixed items in place');
   note(`first screen in the host's order (model ${ranking.model}): ${ranking.order.slice(0, 5).join(' ')} ...`);
 

@@ -111,3 +111,26 @@ export async function hostRanking(env, tiles) {
     await client.close();
   }
 }
+
+// Gives the store a few likes and dislikes (of other videos from some fixture channels), so that
+// the host's ranking of the fixture differs from YouTube's order. Returns the channels liked.
+export async function seedLabels(env, videos) {
+  const client = new HostClient(env);
+  const liked = ['@3blue1brown', '@JoshuaWeissman', '@DrBecky'];
+  const disliked = ['@premierleague'];
+  try {
+    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+    let n = 0;
+    for (const [handles, kind] of [[liked, 'like'], [disliked, 'dislike']]) {
+      for (const handle of handles) {
+        const from = videos.find((v) => v.handle === handle);
+        const video = { video_id: `seed${String(n).padStart(7, '0')}`, title: `Another video by ${from.channel}`, channel: from.channel, channel_id: handle };
+        const reply = await client.request({ type: 'feedback', feedback_id: `seed-${n++}`, video, kind, source: 'youtube' });
+        if (reply.type !== 'ack') throw new Error(`seeding a ${kind} failed: ${JSON.stringify(reply)}`);
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return liked;
+}

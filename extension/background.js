@@ -19,7 +19,7 @@ const CLIENT = `vrdndi-extension/${api.runtime.getManifest().version} (${FLAVOUR
 const SCORE_TTL_MS = 10 * 60 * 1000;
 // What a page may ask the host through us; everything else is the popup's or the CLI's.
 const FROM_PAGE = new Set(['rank', 'feedback', 'watched']);
-const PAGE_MESSAGES = new Set([P.MESSAGES.host, P.MESSAGES.report, P.MESSAGES.page]);
+const PAGE_MESSAGES = new Set([P.MESSAGES.warm, P.MESSAGES.host, P.MESSAGES.report, P.MESSAGES.page]);
 
 const host = new HostPort({
   connectNative: (name) => api.runtime.connectNative(name),
@@ -163,6 +163,11 @@ const handlers = {
       await recordProblem(tabId, error.code, error.message);
       return { problem: { code: error.code, message: error.message } };
     }
+  },
+
+  async [P.MESSAGES.warm]() {
+    host.warm();
+    return {};
   },
 
   async [P.MESSAGES.report]({ code, message }, sender) {

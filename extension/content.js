@@ -117,5 +117,7 @@
     }
   }
 
+  // The host starts while the page and the WASM load, not when the first tiles are there.
+  send({ kind: P.MESSAGES.warm });
   boot().catch((error) => failOpen('internal', error?.message ?? String(error)));
 })();

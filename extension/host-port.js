@@ -73,6 +73,12 @@ export class HostPort {
     });
   }
 
+  // Opens the port ahead of the first request (a YouTube tab is loading), unless it is open or
+  // waiting out its backoff: the host process and its daemon start while the page loads.
+  warm() {
+    if (!this.port && !(this.now() < this.retryAt && this.problem)) this.#connect();
+  }
+
   disconnect() {
     if (this.port) {
       this.port.disconnect();

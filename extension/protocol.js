@@ -78,6 +78,7 @@
 
   // Messages between the extension's own parts (runtime.sendMessage `kind`).
   const MESSAGES = Object.freeze({
+    warm: 'vrdndi/warm', // content -> background, at document_start: start the host early
     host: 'vrdndi/host', // content -> background: { request } -> { reply } | { problem }
     report: 'vrdndi/report', // content -> background: { code, message }
     page: 'vrdndi/page', // content -> background: { page, url }

@@ -1,0 +1,229 @@
+//! The cold start: sensible scores before any label, from similarity and counts alone.
+//!
+//! Interest: the recency-weighted mean of the top-k cosine similarities between the candidate and
+//! the person's liked and watched videos (liked count double), minus strong resemblance to a
+//! disliked video, plus channel affinity (log counts of watched and liked videos of the channel,
+//! dislikes negative). Productive: cosine between the candidate and the current context (the mean
+//! of the context embeddings weighted by duration and recency); an empty context is neutral, 0.5.
+//! Raw cosines are never ranked on: they are z-scored with the embedder's [`Calibration`] and put
+//! through a logistic, so both scores are 0..1 and comparable across candidates and slates.
+
+use candle_core::{Device, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::input::{Candidate, ChannelStats, Context, Signal, UserProfile};
+
+/// Where cosine similarities of one embedder sit: the typical value for unrelated texts and its
+/// spread. e5 models put almost everything between 0.7 and 0.9, so raw cosines mean little.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// Weighted top-k mean cosine (passage to passage) of a candidate unrelated to the history.
+    pub history_center: f32,
+    pub history_spread: f32,
+    /// Cosine between a video (passage) and an unrelated context (query).
+    pub context_center: f32,
+    pub context_spread: f32,
+}
+
+impl Calibration {
+    /// Measured on multilingual-e5-small (see the `calibration` test); other embedders get the
+    /// same values until measured, which keeps the order right but the probabilities rough.
+    pub fn for_embedder(_key: &str) -> Self {
+        Calibration { history_center: 0.80, history_spread: 0.03, context_center: 0.78, context_spread: 0.03 }
+    }
+}
+
+/// Tunable weights of the cold start. The defaults are documented in [`ColdStart::default`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColdStart {
+    pub calibration: Calibration,
+    /// How many of the most similar history videos are averaged.
+    pub top_k: usize,
+    /// A history item's weight halves every this many days (recency).
+    pub half_life_days: f64,
+    /// The least weight an old item keeps, so long histories still count.
+    pub min_recency: f64,
+    /// A context event's weight halves every this many minutes before the ranking time.
+    pub context_half_life_min: f64,
+}
+
+impl Default for ColdStart {
+    /// top 5, history half-life 180 days (floor 0.2), context half-life 90 minutes.
+    fn default() -> Self {
+        ColdStart {
+            calibration: Calibration::for_embedder(""),
+            top_k: 5,
+            half_life_days: 180.0,
+            min_recency: 0.2,
+            context_half_life_min: 90.0,
+        }
+    }
+}
+
+/// The interest logit's coefficients (history z-score, channel log counts, bias).
+const HISTORY_GAIN: f32 = 1.2;
+const DISLIKED_GAIN: f32 = 1.0;
+const LIKED_CHANNEL: f32 = 0.8;
+const WATCHED_CHANNEL: f32 = 0.35;
+const DISLIKED_CHANNEL: f32 = 1.2;
+const INTEREST_BIAS: f32 = -0.3;
+const CONTEXT_GAIN: f32 = 1.5;
+/// Weight of a liked history video relative to a watched one.
+const LIKED_WEIGHT: f64 = 2.0;
+
+/// What the cold start found for one candidate: its scores and the facts behind them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub interest: f32,
+    /// 0.5 when the context is empty.
+    pub productive: f32,
+    pub channel: ChannelStats,
+    /// The most similar history video: its title, what the person did, and the cosine z-score.
+    pub closest: Option<(String, Signal, f32)>,
+    /// The context event the candidate resembles most: its app and title.
+    pub context_match: Option<(String, String)>,
+}
+
+impl ColdStart {
+    pub fn for_embedder(key: &str) -> Self {
+        ColdStart { calibration: Calibration::for_embedder(key), ..ColdStart::default() }
+    }
+
+    /// Scores every candidate; embeddings must be L2-normalised and of one dimension (checked by
+    /// the caller, [`crate::Ranker::score`]).
+    pub fn evidence(&self, profile: &UserProfile, context: &Context, candidates: &[Candidate]) -> Result<Vec<Evidence>> {
+        let dim = candidates.first().map_or(0, |c| c.embedding.len());
+        let cand: Vec<f32> = candidates.iter().flat_map(|c| c.embedding.iter().copied()).collect();
+        let items = profile.items();
+        let now = context.at();
+        let weights: Vec<f64> = items
+            .iter()
+            .map(|item| {
+                let base = match item.signal {
+                    Signal::Liked => LIKED_WEIGHT,
+                    Signal::Watched => 1.0,
+                    Signal::Disliked => 1.0,
+                };
+                let recency = item.at.map_or(0.5, |at| {
+                    let days = (now - at).num_seconds().max(0) as f64 / 86_400.0;
+                    0.5f64.powf(days / self.half_life_days)
+                });
+                base * recency.max(self.min_recency)
+            })
+            .collect();
+        let profile_matrix: Vec<f32> = items.iter().flat_map(|i| i.embedding.iter().copied()).collect();
+        let sims = cosine_matrix(&cand, &profile_matrix, dim)?;
+
+        let (ctx_vector, ctx_weights) = self.context_vector(context, dim);
+        let token_matrix: Vec<f32> = context.tokens().iter().flat_map(|t| t.embedding.iter().copied()).collect();
+        let token_sims = cosine_matrix(&cand, &token_matrix, dim)?;
+        let ctx_sims = match &ctx_vector {
+            Some(v) => cosine_matrix(&cand, v, dim)?,
+            None => Vec::new(),
+        };
+
+        let cal = self.calibration;
+        let n_items = items.len();
+        let n_tokens = context.tokens().len();
+        let mut out = Vec::with_capacity(candidates.len());
+        for (row, candidate) in candidates.iter().enumerate() {
+            let row_sims = &sims[row * n_items..(row + 1) * n_items];
+            let mut positives: Vec<(f32, usize)> = Vec::new();
+            let mut worst_dislike = f32::NEG_INFINITY;
+            for (i, item) in items.iter().enumerate() {
+                if item.video.video_id == candidate.video.video_id {
+                    continue; // a video never explains itself
+                }
+                match item.signal {
+                    Signal::Disliked => worst_dislike = worst_dislike.max(row_sims[i]),
+                    _ => positives.push((row_sims[i], i)),
+                }
+            }
+            positives.sort_by(|a, b| b.0.total_cmp(&a.0));
+            positives.truncate(self.top_k);
+            let history_z = if positives.is_empty() {
+                0.0
+            } else {
+                let total: f64 = positives.iter().map(|&(_, i)| weights[i]).sum();
+                let mean = positives.iter().map(|&(s, i)| f64::from(s) * weights[i]).sum::<f64>() / total;
+                (mean as f32 - cal.history_center) / cal.history_spread
+            };
+            let dislike_z = (worst_dislike - cal.history_center) / cal.history_spread;
+            let channel = profile.channel(&candidate.video);
+            let affinity = LIKED_CHANNEL * ln1p(channel.liked) + WATCHED_CHANNEL * ln1p(channel.watched)
+                - DISLIKED_CHANNEL * ln1p(channel.disliked);
+            let logit = HISTORY_GAIN * history_z - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) + affinity + INTEREST_BIAS;
+            let closest = positives.first().map(|&(s, i)| {
+                (items[i].video.title.clone(), items[i].signal, (s - cal.history_center) / cal.history_spread)
+            });
+
+            let (productive, context_match) = if ctx_vector.is_some() {
+                let z = (ctx_sims[row] - cal.context_center) / cal.context_spread;
+                let row_tokens = &token_sims[row * n_tokens..(row + 1) * n_tokens];
+                let max_w = ctx_weights.iter().copied().fold(0.0, f64::max);
+                let best = (0..n_tokens)
+                    .filter(|&j| ctx_weights[j] >= 0.05 * max_w)
+                    .max_by(|&a, &b| row_tokens[a].total_cmp(&row_tokens[b]));
+                let token = best.map(|j| &context.tokens()[j]);
+                (sigmoid(CONTEXT_GAIN * z), token.map(|t| (t.app.clone(), t.title.clone())))
+            } else {
+                (0.5, None)
+            };
+            out.push(Evidence { interest: sigmoid(logit), productive, channel, closest, context_match });
+        }
+        Ok(out)
+    }
+
+    /// The duration- and recency-weighted mean of the context embeddings, renormalised, with each
+    /// token's weight; None for an empty context (or one whose events all lasted 0 s).
+    fn context_vector(&self, context: &Context, dim: usize) -> (Option<Vec<f32>>, Vec<f64>) {
+        let at = context.at();
+        let weights: Vec<f64> = context
+            .tokens()
+            .iter()
+            .map(|t| {
+                let end = t.start + chrono::Duration::milliseconds((t.duration_s * 1000.0) as i64);
+                let minutes_ago = (at - end).num_seconds().max(0) as f64 / 60.0;
+                t.duration_s.max(0.0) * 0.5f64.powf(minutes_ago / self.context_half_life_min)
+            })
+            .collect();
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            return (None, weights);
+        }
+        let mut mean = vec![0f64; dim];
+        for (t, w) in context.tokens().iter().zip(&weights) {
+            for (m, x) in mean.iter_mut().zip(&t.embedding) {
+                *m += w * f64::from(*x);
+            }
+        }
+        let norm = mean.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
+        (Some(mean.iter().map(|x| (x / norm) as f32).collect()), weights)
+    }
+}
+
+fn ln1p(count: u32) -> f32 {
+    (1.0 + count as f32).ln()
+}
+
+pub(crate) fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Dot products of every row of `a` with every row of `b` (both row-major, `dim` wide), as a
+/// row-major `a_rows x b_rows` matrix; one matrix product per chunk of `a`.
+fn cosine_matrix(a: &[f32], b: &[f32], dim: usize) -> Result<Vec<f32>> {
+    if a.is_empty() || b.is_empty() || dim == 0 {
+        return Ok(Vec::new());
+    }
+    let b_rows = b.len() / dim;
+    let bt = Tensor::from_slice(b, (b_rows, dim), &Device::Cpu)?.t()?;
+    let mut out = Vec::with_capacity(a.len() / dim * b_rows);
+    for chunk in a.chunks(1024 * dim) {
+        let rows = chunk.len() / dim;
+        let block = Tensor::from_slice(chunk, (rows, dim), &Device::Cpu)?.matmul(&bt)?;
+        out.extend(block.flatten_all()?.to_vec1::<f32>()?);
+    }
+    Ok(out)
+}

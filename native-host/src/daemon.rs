@@ -14,7 +14,9 @@
 pub mod client;
 mod connection;
 pub mod context;
+mod export;
 mod failure;
+mod feed;
 mod feedback;
 pub mod framing;
 mod import;
@@ -22,6 +24,7 @@ pub mod ranking;
 mod server;
 pub mod service;
 mod status;
+mod studio;
 
 use std::io;
 use std::path::PathBuf;

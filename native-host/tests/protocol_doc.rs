@@ -59,9 +59,26 @@ fn response_type(body: &ResponseBody) -> &'static str {
         ResponseBody::Imported(_) => "imported",
         ResponseBody::Trained(_) => "trained",
         ResponseBody::Error(_) => "error",
+        ResponseBody::HistoryPage(_) => "history_page",
+        ResponseBody::Exported(_) => "exported",
+        ResponseBody::LabelsImported(_) => "labels_imported",
+        ResponseBody::Feed(_) => "feed",
     }
 }
-const RESPONSE_TYPES: [&str; 8] = ["hello", "ranked", "ack", "status", "context", "imported", "trained", "error"];
+const RESPONSE_TYPES: [&str; 12] = [
+    "hello",
+    "ranked",
+    "ack",
+    "status",
+    "context",
+    "imported",
+    "trained",
+    "error",
+    "history_page",
+    "exported",
+    "labels_imported",
+    "feed",
+];
 
 /// Every key the document writes must survive a round trip through the type: a misspelt
 /// optional field would otherwise be ignored silently.

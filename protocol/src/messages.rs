@@ -39,6 +39,14 @@ pub enum RequestBody {
     Import(ImportRequest),
     /// Train the model on the labels in the store.
     Train(TrainRequest),
+    /// A page of the imported watch history and likes with their labels (the labelling studio).
+    HistoryPage(HistoryPageRequest),
+    /// A page of the labels and settings, for an export file.
+    Export(ExportRequest),
+    /// Labels (and settings) from an export file, stored idempotently by `feedback_id`.
+    ImportLabels(ImportLabelsRequest),
+    /// The personal feed: recent candidates and the history's channels' videos, ranked for now.
+    Feed(FeedRequest),
 }
 
 impl RequestBody {
@@ -54,13 +62,30 @@ impl RequestBody {
             RequestBody::Context(_) => "context",
             RequestBody::Import(_) => "import",
             RequestBody::Train(_) => "train",
+            RequestBody::HistoryPage(_) => "history_page",
+            RequestBody::Export(_) => "export",
+            RequestBody::ImportLabels(_) => "import_labels",
+            RequestBody::Feed(_) => "feed",
         }
     }
 }
 
 /// Every request `type` this protocol version defines.
-pub const REQUEST_TYPES: [&str; 9] =
-    ["hello", "rank", "feedback", "undo", "watched", "status", "context", "import", "train"];
+pub const REQUEST_TYPES: [&str; 13] = [
+    "hello",
+    "rank",
+    "feedback",
+    "undo",
+    "watched",
+    "status",
+    "context",
+    "import",
+    "train",
+    "history_page",
+    "export",
+    "import_labels",
+    "feed",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hello {
@@ -236,6 +261,14 @@ pub enum ResponseBody {
     Imported(ImportReply),
     Trained(TrainReply),
     Error(ErrorReply),
+    /// For `history_page`.
+    HistoryPage(HistoryPageReply),
+    /// For `export`.
+    Exported(ExportReply),
+    /// For `import_labels`.
+    LabelsImported(ImportReply),
+    /// For `feed`.
+    Feed(FeedReply),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -368,6 +401,157 @@ pub struct TrainReply {
     pub replaced: bool,
 }
 
+/// The most items one `history_page`, `export` or `feed` request may ask for.
+pub const MAX_PAGE_LIMIT: u32 = 200;
+
+fn default_page_limit() -> u32 {
+    20
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPageRequest {
+    /// Position in the history's videos, newest first.
+    #[serde(default)]
+    pub offset: u32,
+    /// 1 to [`MAX_PAGE_LIMIT`].
+    #[serde(default = "default_page_limit")]
+    pub limit: u32,
+    /// Only videos with no label in force.
+    #[serde(default)]
+    pub unlabeled_only: bool,
+}
+
+/// One label as it is in force (undone labels are left out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelSummary {
+    pub feedback_id: String,
+    pub kind: FeedbackKind,
+    pub source: FeedbackSource,
+    pub at: DateTime<Utc>,
+}
+
+/// A video of the imported history, once, with what the history and the labels say about it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryItem {
+    pub video: Video,
+    /// The latest time it was watched or liked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+    /// What the history says happened (`watch`, `like`, `dislike`), each once.
+    pub kinds: Vec<HistoryKind>,
+    /// Labels in force for this video, oldest first.
+    pub labels: Vec<LabelSummary>,
+}
+
+/// Labels in force per kind, across the whole store.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LabelCounts {
+    pub interesting: u64,
+    pub not_interesting: u64,
+    pub right_time: u64,
+    pub not_now: u64,
+    pub like: u64,
+    pub dislike: u64,
+    pub remove_like: u64,
+    /// Labels taken back (kept, skipped by training).
+    pub undone: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPageReply {
+    /// History videos matching the request (all, or the unlabeled ones).
+    pub total: u64,
+    /// Every history video, labeled or not.
+    pub videos: u64,
+    /// History videos with at least one of the four labels in force.
+    pub labeled: u64,
+    pub offset: u32,
+    pub items: Vec<HistoryItem>,
+    pub counts: LabelCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// Position in the labels, oldest first.
+    #[serde(default)]
+    pub offset: u32,
+    #[serde(default = "default_page_limit")]
+    pub limit: u32,
+}
+
+/// A label with everything needed to store it again elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedLabel {
+    pub feedback_id: String,
+    pub kind: FeedbackKind,
+    pub source: FeedbackSource,
+    pub at: DateTime<Utc>,
+    /// The video as the store knows it.
+    pub video: Video,
+    /// The context stored with it, oldest first.
+    #[serde(default)]
+    pub context: Vec<ContextEvent>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undone_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportReply {
+    /// Every label in the store (undone ones included).
+    pub total: u64,
+    pub offset: u32,
+    pub labels: Vec<ExportedLabel>,
+    /// Every setting by name (sent with each page; small).
+    pub settings: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportLabelsRequest {
+    pub labels: Vec<ExportedLabel>,
+    /// Settings to set; absent names are left as they are.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub settings: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedRequest {
+    #[serde(default)]
+    pub offset: u32,
+    #[serde(default = "default_page_limit")]
+    pub limit: u32,
+    /// Rank as of this time instead of now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// One video of the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedItem {
+    pub video: Video,
+    /// The model's scores and reasons; absent when no model could score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<TileScore>,
+    /// Where it came from: `home`, `subscriptions`, `watch`, `history_channel`.
+    pub sources: Vec<String>,
+    /// Watched or labeled already: shown lower.
+    pub seen: bool,
+    /// Why it is where it is, for a person.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedReply {
+    /// Candidates in the whole feed.
+    pub total: u64,
+    pub offset: u32,
+    pub items: Vec<FeedItem>,
+    /// The model that ranked, or empty when none could.
+    pub model: String,
+    /// Why the feed is not ranked by the model, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
 /// Why a frame's text is not a request, with the id when one could be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseFailure {
@@ -467,6 +651,10 @@ mod tests {
             RequestBody::Context(ContextRequest::default()),
             RequestBody::Import(ImportRequest { source: "s".into(), records: vec![] }),
             RequestBody::Train(TrainRequest::default()),
+            RequestBody::HistoryPage(HistoryPageRequest { offset: 0, limit: 20, unlabeled_only: true }),
+            RequestBody::Export(ExportRequest { offset: 0, limit: 50 }),
+            RequestBody::ImportLabels(ImportLabelsRequest { labels: vec![], settings: serde_json::Map::new() }),
+            RequestBody::Feed(FeedRequest { offset: 0, limit: 20, at: None }),
         ];
         let names: Vec<&str> = bodies.iter().map(RequestBody::type_name).collect();
         assert_eq!(names, REQUEST_TYPES);
@@ -474,6 +662,35 @@ mod tests {
             let json = serde_json::to_string(&Request { id: 1, body: body.clone() }).expect("serializes");
             assert_eq!(parse_request(&json).expect("round trip").body, body);
         }
+    }
+
+    #[test]
+    fn the_page_requests_default_their_offset_and_limit() {
+        for text in [r#"{"id":1,"type":"history_page"}"#, r#"{"id":1,"type":"export"}"#, r#"{"id":1,"type":"feed"}"#] {
+            let body = parse_request(text).expect("parses").body;
+            let (offset, limit) = match body {
+                RequestBody::HistoryPage(r) => (r.offset, r.limit),
+                RequestBody::Export(r) => (r.offset, r.limit),
+                RequestBody::Feed(r) => (r.offset, r.limit),
+                other => panic!("unexpected {other:?}"),
+            };
+            assert_eq!((offset, limit), (0, 20));
+        }
+    }
+
+    #[test]
+    fn an_exported_label_round_trips_with_its_context_and_undo() {
+        let text = r#"{"id":2,"type":"import_labels","labels":[{"feedback_id":"f1","kind":"not_now","source":"studio",
+            "at":"2024-05-01T10:00:00Z","video":{"video_id":"dQw4w9WgXcQ","title":"t"},"undone_at":"2024-05-01T10:01:00Z"}],
+            "settings":{"studio_position":3}}"#;
+        let RequestBody::ImportLabels(request) = parse_request(text).expect("parses").body else { panic!("not import_labels") };
+        assert_eq!(request.labels[0].kind, FeedbackKind::NotNow);
+        assert!(request.labels[0].context.is_empty());
+        assert!(request.labels[0].undone_at.is_some());
+        assert_eq!(request.settings["studio_position"], 3);
+        let reply = Response { id: Some(2), body: ResponseBody::LabelsImported(ImportReply { added: 1, duplicates: 0 }) };
+        let json = serde_json::to_value(&reply).expect("serializes");
+        assert_eq!(json["type"], "labels_imported");
     }
 
     #[test]

@@ -60,6 +60,10 @@ impl Service {
             RequestBody::Context(context) => self.context(&context).map(ResponseBody::Context),
             RequestBody::Import(import) => self.import(import).map(ResponseBody::Imported),
             RequestBody::Train(train) => self.ranker.train(&train).map(ResponseBody::Trained),
+            RequestBody::HistoryPage(page) => self.history_page(&page).map(ResponseBody::HistoryPage),
+            RequestBody::Export(export) => self.export(&export).map(ResponseBody::Exported),
+            RequestBody::ImportLabels(import) => self.import_labels(import).map(ResponseBody::LabelsImported),
+            RequestBody::Feed(feed) => self.feed(&feed).map(ResponseBody::Feed),
         };
         match result {
             Ok(body) => Response { id: Some(id), body },

@@ -56,6 +56,8 @@ fn safe_to_repeat(body: &RequestBody) -> bool {
         RequestBody::Hello(_) | RequestBody::Status(_) | RequestBody::Context(_) => true,
         // Deduplicated by `feedback_id`, by undo's idempotence, and by record identity.
         RequestBody::Feedback(_) | RequestBody::Undo(_) | RequestBody::Import(_) => true,
+        // Reads, and an import deduplicated by `feedback_id` (settings are set to the same value).
+        RequestBody::HistoryPage(_) | RequestBody::Export(_) | RequestBody::Feed(_) | RequestBody::ImportLabels(_) => true,
         // A second impression, watch event or training run would be recorded.
         RequestBody::Rank(_) | RequestBody::Watched(_) | RequestBody::Train(_) => false,
     }

@@ -13,6 +13,17 @@ impl Store {
         self.settings.get(name)?.map(|bytes| decode("setting", &bytes)).transpose()
     }
 
+    /// Every setting by name, in name order (for an export file).
+    pub fn settings(&self) -> Result<Vec<(String, Value)>> {
+        self.settings
+            .iter()
+            .map(|entry| {
+                let (name, value) = entry?;
+                Ok((String::from_utf8_lossy(&name).into_owned(), decode("setting", &value)?))
+            })
+            .collect()
+    }
+
     pub fn set_setting(&self, name: &str, value: &Value) -> Result<()> {
         self.settings.insert(name, encode("setting", value)?)?;
         self.flush()
@@ -30,6 +41,9 @@ mod tests {
         assert_eq!(store.setting("model").expect("get"), None);
         let value = serde_json::json!({"name": "multilingual-e5-small", "dim": 384});
         store.set_setting("model", &value).expect("set");
-        assert_eq!(store.setting("model").expect("get"), Some(value));
+        assert_eq!(store.setting("model").expect("get"), Some(value.clone()));
+        store.set_setting("a_first", &serde_json::json!(1)).expect("set");
+        let all = store.settings().expect("lists");
+        assert_eq!(all, vec![("a_first".to_owned(), serde_json::json!(1)), ("model".to_owned(), value)]);
     }
 }

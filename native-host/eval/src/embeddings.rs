@@ -57,7 +57,8 @@ pub struct EnsureStats {
 /// Vectors by (kind, text), backed by a file when a directory is given.
 pub struct Embeddings {
     key: String,
-    vectors: HashMap<(Kind, String), Vec<f32>>,
+    /// Per kind, by text (two maps, so a lookup by `&str` allocates nothing).
+    vectors: HashMap<Kind, HashMap<String, Vec<f32>>>,
     file: Option<(PathBuf, std::fs::File)>,
 }
 
@@ -93,15 +94,15 @@ impl Embeddings {
     }
 
     pub fn get(&self, kind: Kind, text: &str) -> Option<&[f32]> {
-        self.vectors.get(&(kind, text.to_owned())).map(Vec::as_slice)
+        self.vectors.get(&kind)?.get(text).map(Vec::as_slice)
     }
 
     pub fn len(&self) -> usize {
-        self.vectors.len()
+        self.vectors.values().map(HashMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.vectors.is_empty()
+        self.len() == 0
     }
 
     /// Embeds the texts not yet known, calling `progress(done, to_embed)` after each chunk.
@@ -120,7 +121,7 @@ impl Embeddings {
         for text in texts {
             requested += 1;
             if distinct.insert(text.clone()) {
-                if self.vectors.contains_key(&(kind, text.clone())) {
+                if self.get(kind, &text).is_some() {
                     cached += 1;
                 } else {
                     missing.push(text);
@@ -134,7 +135,7 @@ impl Embeddings {
             let mut record = Vec::new();
             for (text, vector) in chunk.iter().zip(vectors) {
                 encode(&mut record, kind, text, &vector);
-                self.vectors.insert((kind, text.clone()), vector);
+                self.vectors.entry(kind).or_default().insert(text.clone(), vector);
             }
             if let Some((path, file)) = &mut self.file {
                 file.write_all(&record).map_err(io("append to", path.as_path()))?;
@@ -164,8 +165,8 @@ fn encode(out: &mut Vec<u8>, kind: Kind, text: &str, vector: &[f32]) {
 }
 
 /// The records of a cache file and the length of its whole records.
-fn parse(bytes: &[u8]) -> (HashMap<(Kind, String), Vec<f32>>, usize) {
-    let mut map = HashMap::new();
+fn parse(bytes: &[u8]) -> (HashMap<Kind, HashMap<String, Vec<f32>>>, usize) {
+    let mut map: HashMap<Kind, HashMap<String, Vec<f32>>> = HashMap::new();
     let mut at = 0;
     let u32_at = |i: usize| bytes.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
     while let Some(&kind) = bytes.get(at) {
@@ -180,7 +181,7 @@ fn parse(bytes: &[u8]) -> (HashMap<(Kind, String), Vec<f32>>, usize) {
         let start = at + 9 + len;
         let Some(raw) = bytes.get(start..start + 4 * dim) else { break };
         let vector: Vec<f32> = raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        map.insert((kind, text.to_owned()), vector);
+        map.entry(kind).or_default().insert(text.to_owned(), vector);
         at = start + 4 * dim;
     }
     (map, at)

@@ -172,6 +172,28 @@ pub fn run_takeout(
 
     for plan in &plans {
         let mut user_summary = None;
+        // Looked up once per user: the embedding of each watch (as far as any day reaches), and
+        // each slate's candidates.
+        let reach = plan.slates.iter().map(|s| if options.plant_leak { s.day.day_end } else { s.day.history_end }).max().unwrap_or(0);
+        let vectors = plan.history.watches[..reach]
+            .iter()
+            .map(|w| embeddings.get(Kind::Passage, &video_text(&w.video)).ok_or_else(|| missing(&w.video.video_id)))
+            .collect::<Result<Vec<&[f32]>>>()?;
+        let slate_candidates = plan
+            .slates
+            .iter()
+            .map(|slate| {
+                slate
+                    .videos
+                    .iter()
+                    .map(|v| {
+                        let embedding =
+                            embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
+                        Ok(Candidate { video: v.clone(), embedding: embedding.to_vec() })
+                    })
+                    .collect::<Result<Vec<Candidate>>>()
+            })
+            .collect::<Result<Vec<Vec<Candidate>>>>()?;
         for (s, &size) in sizes.iter().enumerate() {
             let size_started = Instant::now();
             let mut methods: Vec<Box<dyn Method + '_>> = vec![
@@ -210,31 +232,20 @@ pub fn run_takeout(
                 size.map_or(String::new(), |n| format!(" with the last {n} watches"))
             ));
             let mut per_method: Vec<Vec<SlateMetrics>> = vec![Vec::new(); methods.len()];
-            for slate in &plan.slates {
+            for (slate, candidates) in plan.slates.iter().zip(&slate_candidates) {
                 let day = &slate.day;
                 let end = if options.plant_leak { day.day_end } else { day.history_end };
                 let start = size.map_or(0, |n| end.saturating_sub(n));
-                let watches = &plan.history.watches[start..end];
-                let past = Past::new(day.start, watches, |v| {
-                    embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))
-                })?;
+                let past = Past::new(day.start, &plan.history.watches[start..end], &vectors[start..end])?;
                 if size.is_none() {
                     let watched: HashSet<&str> =
                         plan.history.watches[..day.day_end].iter().map(|w| w.video.video_id.as_str()).collect();
                     leak.check_slate(&past, slate, &watched);
                 }
-                let candidates = slate
-                    .videos
-                    .iter()
-                    .map(|v| {
-                        let embedding = embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
-                        Ok(Candidate { video: v.clone(), embedding: embedding.to_vec() })
-                    })
-                    .collect::<Result<Vec<Candidate>>>()?;
                 let seed = mix(options.seed, &plan.history.name, day.start.timestamp());
                 for (m, method) in methods.iter().enumerate() {
                     let t = Instant::now();
-                    let scores = method.score(&past, &candidates, seed)?;
+                    let scores = method.score(&past, candidates, seed)?;
                     if size.is_none() {
                         *score_s.entry(method.name().to_owned()).or_default() += t.elapsed().as_secs_f64();
                     }

@@ -119,7 +119,8 @@ mod tests {
             Watch { video: video("b", Some("UC1"), "Fireship"), at: t(3) },
             Watch { video: video("c", Some("UC2"), "Veritasium"), at: t(4) },
         ];
-        let past = Past::new(t(10), &watches, |_| Ok(&[])).expect("past");
+        let none: [&[f32]; 4] = [&[]; 4];
+        let past = Past::new(t(10), &watches, &none).expect("past");
         let slate = [
             Candidate { video: video("x", None, "fireship "), embedding: vec![] },
             Candidate { video: video("y", Some("UC2"), "renamed"), embedding: vec![] },

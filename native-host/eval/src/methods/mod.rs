@@ -40,37 +40,32 @@ pub struct Past<'a> {
 }
 
 impl<'a> Past<'a> {
-    /// The past made of `watches`, each video's embedding found by `embedding`.
-    pub fn new(
-        at: DateTime<Utc>,
-        watches: &'a [Watch],
-        mut embedding: impl FnMut(&'a Video) -> Result<&'a [f32]>,
-    ) -> Result<Past<'a>> {
-        let mut index: HashMap<&str, usize> = HashMap::new();
+    /// The past made of `watches`; `embeddings[i]` is the embedding of `watches[i]`'s video.
+    pub fn new(at: DateTime<Utc>, watches: &'a [Watch], embeddings: &[&'a [f32]]) -> Result<Past<'a>> {
+        if embeddings.len() != watches.len() {
+            return Err(crate::error::EvalError::InvalidOption(format!(
+                "{} embeddings for {} watches",
+                embeddings.len(),
+                watches.len()
+            )));
+        }
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(watches.len());
         let mut videos: Vec<PastVideo<'a>> = Vec::new();
-        for watch in watches {
+        for (watch, &embedding) in watches.iter().zip(embeddings) {
             match index.get(watch.video.video_id.as_str()) {
+                // The latest watch wins: a renamed video is embedded as the person last saw it.
                 Some(&i) => {
                     let v = &mut videos[i];
                     v.video = &watch.video;
+                    v.embedding = embedding;
                     v.last_at = watch.at;
                     v.watches += 1;
                 }
                 None => {
                     index.insert(&watch.video.video_id, videos.len());
-                    videos.push(PastVideo {
-                        video: &watch.video,
-                        first_at: watch.at,
-                        last_at: watch.at,
-                        watches: 1,
-                        embedding: &[],
-                    });
+                    videos.push(PastVideo { video: &watch.video, first_at: watch.at, last_at: watch.at, watches: 1, embedding });
                 }
             }
-        }
-        // Embeddings of the latest title: a renamed video is embedded as the person last saw it.
-        for v in &mut videos {
-            v.embedding = embedding(v.video)?;
         }
         Ok(Past { at, watches, videos })
     }

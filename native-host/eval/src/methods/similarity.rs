@@ -101,10 +101,7 @@ mod tests {
         let watches: Vec<Watch> =
             ["a", "b", "c"].iter().map(|id| Watch { video: Video::new(*id, *id), at }).collect();
         let vectors: [&[f32]; 3] = [&[1.0, 0.0], &[1.0, 0.0], &[0.0, 1.0]];
-        let past = Past::new(at + chrono::Duration::days(1), &watches, |v| {
-            Ok(vectors[(v.video_id.as_bytes()[0] - b'a') as usize])
-        })
-        .expect("past");
+        let past = Past::new(at + chrono::Duration::days(1), &watches, &vectors).expect("past");
         let slate = [
             Candidate { video: Video::new("x", "x"), embedding: vec![1.0, 0.0] },
             Candidate { video: Video::new("y", "y"), embedding: vec![0.0, 1.0] },

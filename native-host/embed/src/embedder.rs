@@ -265,7 +265,7 @@ fn open_session(environment: &ort::environment::Environment, path: &Path, option
         match builder.commit_from_file(path) {
             Ok(session) => {
                 if let (ExecutionDevice::Cpu, Some(reason)) = (device, &cuda_failure) {
-                    tracing::warn!("CUDA is not available ({reason}); embedding on the CPU");
+                    tracing::warn!("embedding on the CPU: CUDA is not available: {reason}");
                 }
                 return Ok((session, device));
             }
@@ -286,5 +286,14 @@ fn pick_output(session: &Session, path: &Path, info: &'static ModelInfo) -> Resu
     match outputs.as_slice() {
         [only] => Ok((*only).to_owned()),
         _ => Err(mismatch(path, info, format!("no `{}` output (outputs: {outputs:?})", info.output))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_embedder_can_be_shared_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Embedder>();
     }
 }

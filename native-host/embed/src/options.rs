@@ -12,8 +12,8 @@ use crate::runtime::ORT_LIBRARY_FILE;
 pub const DEFAULT_BATCH_SIZE: usize = 32;
 
 /// Token cap per text when nothing else is asked for. Video and window titles are far shorter
-/// (the longest of 1,000 trending titles is under 60 tokens); the cap bounds the cost of a
-/// pathological input. Clamped to the model's own maximum.
+/// (of 3,341 trending titles with the e5 prefix: median 19 tokens, longest 47); the cap bounds the
+/// cost of a pathological input. Clamped to the model's own maximum.
 pub const DEFAULT_MAX_LENGTH: usize = 128;
 
 /// Which hardware runs the model.

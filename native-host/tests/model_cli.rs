@@ -63,9 +63,6 @@ fn use_switches_the_model_the_daemon_loads() {
     vrdndi_embed::write_choice(data.path(), vrdndi_embed::EmbeddingModel::BgeM3).expect("pretend bge-m3 was chosen");
     let output = vrdndi(data.path(), models, &["model", "use", "multilingual-e5-small"]);
     assert!(output.status.success(), "{}", text(&output));
-    let config = vrdndi::config::Config::new(data.path().to_path_buf(), None, None, Some(models.to_path_buf()));
-    let options = vrdndi::commands::model::embedder_options(&config).expect("options");
-    assert_eq!(options.model, vrdndi_embed::EmbeddingModel::MultilingualE5Small);
-    assert_eq!(options.models_dir, models);
+    assert_eq!(vrdndi_embed::read_choice(data.path()).expect("choice"), vrdndi_embed::EmbeddingModel::MultilingualE5Small);
     assert_eq!(row(&list_json(data.path(), models), "multilingual-e5-small")["in_use"], true);
 }

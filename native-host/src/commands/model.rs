@@ -2,7 +2,7 @@
 //! the daemon loads, and downloading the optional ones.
 //!
 //! The choice lives in `<data_dir>/embedding-model.json` (see `vrdndi_embed::choice`); the daemon
-//! builds its embedder with [`embedder_options`], so both read the same settings the same way.
+//! reads it when it loads its embedder (`daemon::embeddings`).
 
 mod fetch;
 
@@ -13,7 +13,7 @@ use serde::Serialize;
 use vrdndi_embed::folder::ModelFolder;
 use vrdndi_embed::{EmbedderOptions, EmbeddingModel, Precision, MODELS};
 
-use crate::config::{Config, Device};
+use crate::config::Config;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -57,25 +57,6 @@ pub fn run(config: &Config, args: ModelArgs) -> anyhow::Result<()> {
             let overrides = parse_overrides(model, &sha256)?;
             fetch::fetch(config, model, url.as_deref(), &overrides)
         }
-    }
-}
-
-/// The embedder settings the daemon loads with: the chosen model, the data dir's runtime library
-/// (unless `ORT_DYLIB_PATH` names another), the models dir and device from the config.
-pub fn embedder_options(config: &Config) -> anyhow::Result<EmbedderOptions> {
-    let model = vrdndi_embed::read_choice(&config.data_dir)?;
-    Ok(EmbedderOptions::new(model)
-        .with_data_dir(&config.data_dir)
-        .with_models_dir(&config.models_dir)
-        .with_device(embed_device(config.device)))
-}
-
-/// The command line's device as the embedder's.
-pub fn embed_device(device: Device) -> vrdndi_embed::Device {
-    match device {
-        Device::Auto => vrdndi_embed::Device::Auto,
-        Device::Cpu => vrdndi_embed::Device::Cpu,
-        Device::Cuda => vrdndi_embed::Device::Cuda,
     }
 }
 

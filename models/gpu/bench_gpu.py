@@ -82,10 +82,12 @@ def export_onnx(model, path, opset=17):
                                 "last_hidden_state": {0: "batch", 1: "seq"}},
                   opset_version=opset, do_constant_folding=True)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".partial"  # renamed when complete: a timed-out run leaves no half model behind
     try:
-        torch.onnx.export(Wrap(model), (ids, torch.ones_like(ids)), path, dynamo=False, **kwargs)
+        torch.onnx.export(Wrap(model), (ids, torch.ones_like(ids)), tmp, dynamo=False, **kwargs)
     except TypeError:  # a torch without the dynamo switch: the TorchScript exporter is the default
-        torch.onnx.export(Wrap(model), (ids, torch.ones_like(ids)), path, **kwargs)
+        torch.onnx.export(Wrap(model), (ids, torch.ones_like(ids)), tmp, **kwargs)
+    os.replace(tmp, path)
 
 
 def to_fp16(src, dst, heads, hidden, opt_level=None):
@@ -94,7 +96,8 @@ def to_fp16(src, dst, heads, hidden, opt_level=None):
     opt = optimize_model(src, model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=opt_level)
     opt.convert_float_to_float16(keep_io_types=True)
     os.makedirs(os.path.dirname(dst), exist_ok=True)
-    opt.save_model_to_file(dst, use_external_data_format=False)
+    opt.save_model_to_file(dst + ".partial", use_external_data_format=False)
+    os.replace(dst + ".partial", dst)
 
 
 def torch_bench(model, ids, batch, pooling, n):

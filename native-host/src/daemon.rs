@@ -19,6 +19,7 @@ mod failure;
 mod feed;
 mod feedback;
 pub mod framing;
+pub mod history_context;
 mod import;
 pub mod ranking;
 mod server;
@@ -102,7 +103,8 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
         .enable_all()
         .build()
         .map_err(DaemonError::Runtime)?;
-    let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()));
+    let context = history_context::with_history(Arc::new(NoContext { aw_url: config.aw_url.clone() }), config);
+    let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()).with_context(context));
     let idle = idle_exit_after();
     tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
     let served = runtime.block_on(server::serve(listener, &socket, service, idle));

@@ -3,7 +3,7 @@
 //! already there, and skipped and why. Importing the same Takeout again adds nothing: the store
 //! keys a record by kind, video, time and text, none of which depend on when it was imported.
 //!
-//! `vrdndi import activitywatch EXPORT.json` belongs to the ActivityWatch importer.
+//! `vrdndi import activitywatch EXPORT.json` is in `import/activitywatch.rs`.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -19,6 +19,8 @@ use vrdndi_protocol::{HistoryRecord, ImportReply, ImportRequest, RequestBody, Re
 use crate::config::Config;
 use crate::daemon::DaemonClient;
 use crate::output;
+
+mod activitywatch;
 
 /// Records per `import` request: small enough for the 1 MiB frame cap with long titles, large
 /// enough that 10k records take a few dozen round trips.
@@ -64,7 +66,7 @@ pub struct ActivityWatchArgs {
 pub fn run(config: &Config, args: ImportArgs) -> anyhow::Result<()> {
     match args.source {
         ImportSource::Takeout(args) => run_takeout(config, args),
-        ImportSource::Activitywatch(_) => bail!("`vrdndi import activitywatch` is not built yet"),
+        ImportSource::Activitywatch(args) => activitywatch::run(config, &args),
     }
 }
 

@@ -46,6 +46,10 @@ stage() {
   manifest_for "$1" "$out/manifest.json"
   cp "$VRDNDI_ROOT"/extension/*.js "$VRDNDI_ROOT"/extension/*.html "$VRDNDI_ROOT"/extension/*.css "$out/extension/"
   cp "$VRDNDI_ROOT"/extension/pkg/vrdndi_wasm.js "$VRDNDI_ROOT"/extension/pkg/vrdndi_wasm_bg.wasm "$out/extension/pkg/"
+  # The extension's own pages (studio, feed, learned): opened from the popup.
+  if [ -d "$VRDNDI_ROOT/extension/pages" ]; then
+    cp -r "$VRDNDI_ROOT/extension/pages" "$out/extension/pages"
+  fi
 }
 
 mkdir -p "$DIST"

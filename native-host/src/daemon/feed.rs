@@ -70,7 +70,10 @@ impl Service {
         items.sort_by(|(a, ra), (b, rb)| {
             a.seen.cmp(&b.seen).then_with(|| final_score(b).total_cmp(&final_score(a))).then_with(|| ra.cmp(rb))
         });
-        let ordered = spread_channels(items.into_iter().map(|(item, _)| item).collect(), MAX_RUN);
+        // Spread each part on its own, so that spreading never lifts a seen video above an unseen one.
+        let (unseen, seen_items): (Vec<FeedItem>, Vec<FeedItem>) = items.into_iter().map(|(item, _)| item).partition(|i| !i.seen);
+        let mut ordered = spread_channels(unseen, MAX_RUN);
+        ordered.extend(spread_channels(seen_items, MAX_RUN));
         let total = ordered.len() as u64;
         let items = ordered.into_iter().skip(request.offset as usize).take(request.limit as usize).collect();
         Ok(FeedReply { total, offset: request.offset, items, model, problem })

@@ -58,6 +58,8 @@ pub enum Command {
     Context(commands::context::ContextArgs),
     /// Read a Google Takeout or an ActivityWatch export into the store
     Import(commands::import::ImportArgs),
+    /// Export or import your labels and settings as one JSON file
+    Labels(commands::labels::LabelsArgs),
     /// Train the model on your labels and report per-fold metrics
     Train(commands::train::TrainArgs),
     /// Score a file of candidate videos
@@ -93,6 +95,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         Command::Status(args) => commands::status::run(&config, args),
         Command::Context(args) => commands::context::run(&config, args),
         Command::Import(args) => commands::import::run(&config, args),
+        Command::Labels(args) => commands::labels::run(&config, args),
         Command::Train(args) => commands::train::run(&config, args),
         Command::Score(args) => commands::score::run(&config, args),
         Command::Eval(args) => commands::eval::run(&config, args),

@@ -5,6 +5,7 @@ pub mod daemon;
 pub mod eval;
 pub mod import;
 pub mod install;
+pub mod labels;
 pub mod model;
 pub mod score;
 pub mod status;

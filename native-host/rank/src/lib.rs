@@ -25,7 +25,7 @@ mod rng;
 pub mod synthetic;
 mod train;
 
-pub use cold::{Calibration, ColdStart, Evidence};
+pub use cold::{Calibration, ColdStart, Evidence, BACKGROUND_ACTIVITIES};
 pub use combine::{final_score, Preferences, OFF_HOURS_SHARE};
 pub use error::{RankError, Result};
 pub use features::{upload_age_days, FeatureStats, Moments};

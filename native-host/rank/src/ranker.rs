@@ -51,6 +51,13 @@ impl Ranker {
         Ok(self)
     }
 
+    /// Sets the cold start's background from the embeddings (as queries) of
+    /// [`crate::BACKGROUND_ACTIVITIES`]; see [`ColdStart::set_background`].
+    pub fn with_background(mut self, embeddings: &[Vec<f32>]) -> Result<Self> {
+        self.cold.set_background(embeddings)?;
+        Ok(self)
+    }
+
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
     }
@@ -97,6 +104,9 @@ impl Ranker {
         }
         if let Some(d) = profile.dimension().filter(|&d| d != dim) {
             return Err(RankError::Dimension { what: "the history embeddings".into(), expected: dim, got: d });
+        }
+        if let Some(d) = self.cold.background.as_ref().map(Vec::len).filter(|&d| d != dim) {
+            return Err(RankError::Dimension { what: "the background activities".into(), expected: dim, got: d });
         }
         let evidence = self.cold.evidence(profile, context, candidates)?;
         let learned = match &self.model {

@@ -8,7 +8,14 @@ use crate::util::*;
 fn ranker() -> Ranker {
     let mut ranker = Ranker::cold_start("test-embedder");
     ranker.cold_mut().calibration =
-        Calibration { history_center: 0.4, history_spread: 0.15, context_center: 0.4, context_spread: 0.15 };
+        Calibration {
+        history_center: 0.4,
+        history_spread: 0.15,
+        context_center: 0.4,
+        context_spread: 0.15,
+        relative_center: 0.0,
+        relative_spread: 0.15,
+    };
     ranker
 }
 

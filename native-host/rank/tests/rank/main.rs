@@ -3,5 +3,7 @@
 
 mod cold_start;
 mod persistence;
+mod real;
+mod real_e5;
 mod training;
 mod util;

@@ -121,17 +121,15 @@ mod tests {
 
     fn export_all(service: &Service) -> (Vec<ExportedLabel>, serde_json::Map<String, serde_json::Value>) {
         let mut labels = Vec::new();
-        let mut settings = serde_json::Map::new();
         loop {
             let offset = u32::try_from(labels.len()).expect("fits");
             let ResponseBody::Exported(reply) = call(service, RequestBody::Export(ExportRequest { offset, limit: 2 })) else {
                 panic!("expected exported")
             };
-            settings = reply.settings;
             let done = reply.labels.is_empty();
             labels.extend(reply.labels);
             if done || labels.len() as u64 >= reply.total {
-                return (labels, settings);
+                return (labels, reply.settings);
             }
         }
     }

@@ -22,6 +22,7 @@ pub mod framing;
 pub mod history_context;
 mod import;
 pub mod ranking;
+mod retrain;
 mod server;
 pub mod service;
 mod status;
@@ -105,6 +106,7 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
         .map_err(DaemonError::Runtime)?;
     let context = history_context::with_history(Arc::new(NoContext { aw_url: config.aw_url.clone() }), config);
     let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()).with_context(context));
+    retrain::spawn(service.clone());
     let idle = idle_exit_after();
     tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
     let served = runtime.block_on(server::serve(listener, &socket, service, idle));

@@ -1,0 +1,167 @@
+//! Retraining on its own: a thread that trains again after enough new labels or once a day.
+//!
+//! It calls the ranker's own [`Ranker::train`](super::ranking::Ranker::train), which trains on a
+//! time-ordered split and replaces the model in use only when the new one does at least as well,
+//! and which refuses a second run while one is under way. So this module only decides *when*: it
+//! runs on its own thread, never on a connection's, and ranking goes on while it trains. Each run
+//! is recorded in the store's settings under [`RUNS_SETTING`] (when, why, how many labels, whether
+//! the model was replaced, the validation means, or the error), the newest last, so the status,
+//! the export file and the "what the model learned" page can show when it last trained and what
+//! changed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use vrdndi_protocol::{ResponseBody, TrainRequest};
+
+use super::service::Service;
+
+/// New labels (in force, of any kind) that make a retraining due.
+pub const DEFAULT_AFTER_LABELS: u64 = 20;
+/// A retraining is due this long after the last one when any label was added since.
+pub const DEFAULT_EVERY: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// How often the thread looks.
+const CHECK_EVERY: Duration = Duration::from_secs(60);
+/// Settings: the runs, newest last (at most [`MAX_RUNS`]).
+pub const RUNS_SETTING: &str = "retrain_runs";
+const MAX_RUNS: usize = 100;
+/// `VRDNDI_RETRAIN_AFTER_LABELS=0` turns background retraining off.
+pub const AFTER_LABELS_ENV: &str = "VRDNDI_RETRAIN_AFTER_LABELS";
+
+/// One background training run, as kept in the settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    pub at: DateTime<Utc>,
+    /// `labels` or `daily`.
+    pub why: String,
+    /// Labels in force when it started.
+    pub labels: u64,
+    pub replaced: bool,
+    /// The ranker's decision and validation means (`report.mean`, `report.decision`), or null.
+    #[serde(default)]
+    pub mean: Value,
+    #[serde(default)]
+    pub decision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Why a run is due now, if it is.
+pub fn due(last: Option<&Run>, labels_now: u64, now: DateTime<Utc>, after_labels: u64, every: chrono::TimeDelta) -> Option<&'static str> {
+    if after_labels == 0 {
+        return None;
+    }
+    let (labels_then, at) = last.map_or((0, None), |r| (r.labels, Some(r.at)));
+    let new = labels_now.saturating_sub(labels_then);
+    if new >= after_labels {
+        return Some("labels");
+    }
+    match at {
+        Some(at) if new > 0 && now - at >= every => Some("daily"),
+        _ => None,
+    }
+}
+
+/// Starts the thread; it holds the service for as long as the daemon runs.
+pub fn spawn(service: Arc<Service>) {
+    let after_labels = std::env::var(AFTER_LABELS_ENV).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(DEFAULT_AFTER_LABELS);
+    if after_labels == 0 {
+        tracing::info!("background retraining is off ({AFTER_LABELS_ENV}=0)");
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("vrdndi-retrain".into()).spawn(move || loop {
+        std::thread::sleep(CHECK_EVERY);
+        if let Err(e) = check_once(&service, after_labels, Utc::now()) {
+            tracing::warn!("background retraining: {e}");
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the retraining thread; train with `vrdndi train`: {e}");
+    }
+}
+
+/// Trains when due and records the run; returns the run, if one was made.
+pub fn check_once(service: &Service, after_labels: u64, now: DateTime<Utc>) -> Result<Option<Run>, vrdndi_store::StoreError> {
+    let runs = runs(service)?;
+    let labels_now = service.store.labels()?.iter().filter(|l| l.undone_at.is_none()).count() as u64;
+    let Some(why) = due(runs.last(), labels_now, now, after_labels, DEFAULT_EVERY) else { return Ok(None) };
+    tracing::info!(why, labels = labels_now, "background retraining");
+    let response = service.handle(vrdndi_protocol::Request { id: 0, body: vrdndi_protocol::RequestBody::Train(TrainRequest::default()) });
+    let mut run = Run { at: now, why: why.to_owned(), labels: labels_now, replaced: false, mean: Value::Null, decision: None, error: None };
+    match response.body {
+        ResponseBody::Trained(reply) => {
+            run.replaced = reply.replaced;
+            run.mean = reply.report.get("mean").cloned().unwrap_or(Value::Null);
+            run.decision = reply.report.get("decision").and_then(Value::as_str).map(str::to_owned);
+        }
+        ResponseBody::Error(error) => run.error = Some(format!("{}: {}", error.name, error.message)),
+        other => run.error = Some(format!("unexpected reply {other:?}")),
+    }
+    let mut all = runs;
+    all.push(run.clone());
+    let skip = all.len().saturating_sub(MAX_RUNS);
+    let value = serde_json::to_value(&all[skip..]).unwrap_or(Value::Null);
+    service.store.set_setting(RUNS_SETTING, &value)?;
+    Ok(Some(run))
+}
+
+/// The recorded runs, oldest first; an unreadable record counts as none (it is rewritten).
+pub fn runs(service: &Service) -> Result<Vec<Run>, vrdndi_store::StoreError> {
+    Ok(service.store.setting(RUNS_SETTING)?.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(labels: u64, at: &str) -> Run {
+        Run { at: at.parse().expect("time"), why: "labels".into(), labels, replaced: true, mean: Value::Null, decision: None, error: None }
+    }
+
+    #[test]
+    fn due_after_enough_new_labels_or_a_day_with_any_new_label() {
+        let now: DateTime<Utc> = "2024-06-02T12:00:00Z".parse().expect("time");
+        let day = DEFAULT_EVERY;
+        assert_eq!(due(None, 19, now, 20, day), None);
+        assert_eq!(due(None, 20, now, 20, day), Some("labels"));
+        let last = run(20, "2024-06-02T00:00:00Z");
+        assert_eq!(due(Some(&last), 39, now, 20, day), None, "19 new labels within the day");
+        assert_eq!(due(Some(&last), 40, now, 20, day), Some("labels"));
+        let yesterday = run(20, "2024-06-01T11:00:00Z");
+        assert_eq!(due(Some(&yesterday), 21, now, 20, day), Some("daily"));
+        assert_eq!(due(Some(&yesterday), 20, now, 20, day), None, "nothing new: no daily run");
+        assert_eq!(due(None, 1000, now, 0, day), None, "off");
+    }
+
+    #[test]
+    fn a_due_run_is_recorded_with_its_outcome_and_a_second_check_waits_for_new_labels() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+        let config = crate::config::Config::new(dir.path().to_path_buf(), None, None, Some(dir.path().join("no-models")));
+        let store = vrdndi_store::Store::open(&config.store_dir()).expect("store");
+        let service = Service::new(config, store, runtime.handle().clone());
+        for n in 0..3 {
+            let label = vrdndi_store::StoredLabel {
+                feedback_id: format!("f{n}"),
+                kind: vrdndi_protocol::FeedbackKind::Interesting,
+                video_id: "dQw4w9WgXcQ".into(),
+                source: vrdndi_protocol::FeedbackSource::Studio,
+                at: Utc::now(),
+                context: vec![],
+                undone_at: None,
+            };
+            service.store.add_label(&label, &vrdndi_protocol::Video::new("dQw4w9WgXcQ", "t")).expect("label");
+        }
+        let now = Utc::now();
+        assert!(check_once(&service, 5, now).expect("checks").is_none(), "3 labels < 5");
+        let made = check_once(&service, 3, now).expect("checks").expect("a run");
+        assert_eq!((made.why.as_str(), made.labels), ("labels", 3));
+        // Without models (and with 3 labels) training fails; the failure is recorded, not lost.
+        assert!(made.error.is_some() || made.decision.is_some());
+        assert_eq!(runs(&service).expect("runs"), vec![made]);
+        assert!(check_once(&service, 3, now).expect("checks").is_none(), "no new labels since");
+    }
+}

@@ -19,8 +19,40 @@ async function allLabels() {
   for (;;) {
     const reply = await ask({ type: 'export', offset: labels.length, limit: 200 });
     labels.push(...reply.labels);
-    if (reply.labels.length === 0 || labels.length >= reply.total) return labels;
+    if (reply.labels.length === 0 || labels.length >= reply.total) return { labels, settings: reply.settings };
   }
+}
+
+// The daemon's background training runs (settings `retrain_runs`): validation F1 of each head per
+// run, as points joined by lines; a failed run is a gap with its reason in a tooltip.
+function runsChart(runs) {
+  if (!Array.isArray(runs) || runs.length === 0) return el('p', { textContent: 'No background training run yet (one starts after 20 new labels, or daily).' });
+  const width = 760;
+  const height = 160;
+  const chart = svg('svg', { width, height: height + 30, role: 'img', id: 'runs-chart', 'aria-label': 'Validation F1 per training run' });
+  const x = (i) => 40 + (runs.length === 1 ? 0 : (i * (width - 60)) / (runs.length - 1));
+  const y = (v) => height - v * (height - 10);
+  chart.append(svg('text', { x: 0, y: y(1) + 4 }, '1'), svg('text', { x: 0, y: y(0) }, '0'));
+  for (const [head, colour] of [['interest', COLOURS.interesting], ['productive', COLOURS.right_time]]) {
+    let path = '';
+    runs.forEach((run, i) => {
+      const f1 = run.mean?.[head]?.f1;
+      if (typeof f1 !== 'number') { path += ' '; return; }
+      path += `${path.trim() === '' || path.endsWith(' ') ? 'M' : 'L'}${x(i)},${y(f1)} `;
+      const dot = svg('circle', { cx: x(i), cy: y(f1), r: 4, fill: colour, 'data-head': head });
+      dot.append(svg('title', {}, `${new Date(run.at).toLocaleString()}: ${head} F1 ${f1.toFixed(3)}${run.replaced ? ' (model replaced)' : ' (kept the old model)'}`));
+      chart.append(dot);
+    });
+    chart.prepend(svg('path', { d: path.trim(), stroke: colour, fill: 'none' }));
+  }
+  runs.forEach((run, i) => {
+    if (run.error) {
+      const mark = svg('text', { x: x(i) - 3, y: height + 14, 'data-error': 'true' }, '×');
+      mark.append(svg('title', {}, `${new Date(run.at).toLocaleString()}: ${run.error}`));
+      chart.append(mark);
+    }
+  });
+  return chart;
 }
 
 function weekOf(iso) {
@@ -117,8 +149,9 @@ function training(status) {
 
 async function start() {
   try {
-    const [labels, status] = await Promise.all([allLabels(), ask({ type: 'status' })]);
+    const [{ labels, settings }, status] = await Promise.all([allLabels(), ask({ type: 'status' })]);
     document.getElementById('over-time').replaceChildren(overTime(labels));
+    document.getElementById('runs').replaceChildren(runsChart(settings.retrain_runs));
     document.getElementById('contexts').replaceChildren(contexts(labels));
     document.getElementById('training').textContent = training(status);
     document.body.dataset.ready = 'true';

@@ -48,4 +48,26 @@ test('learned: labels per week and timing labels per context, drawn from the hos
   assert.equal(cells.length >= 1, true);
   assert.equal(cells.reduce((sum, text) => sum + Number(/of (\d+)/.exec(text)[1]), 0), 3, 'every timing label in one cell');
   assert.match(await page.textContent('#training'), /Not trained yet|Last trained/);
+  assert.match(await page.textContent('#runs'), /No background training run yet/);
+
+  // Runs as the daemon's retrainer records them (set here through import_labels' settings): one
+  // point per head per run, a failed run marked.
+  const runs = [
+    { at: '2024-06-05T10:00:00Z', why: 'labels', labels: 20, replaced: true, mean: { interest: { f1: 0.6 }, productive: { f1: 0.5 } } },
+    { at: '2024-06-06T10:00:00Z', why: 'daily', labels: 25, replaced: false, mean: null, error: 'not_enough_data: too few labels' },
+    { at: '2024-06-07T10:00:00Z', why: 'labels', labels: 45, replaced: true, mean: { interest: { f1: 0.7 }, productive: { f1: 0.55 } } },
+  ];
+  const setter = new HostClient(env);
+  try {
+    await setter.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+    const reply = await setter.request({ type: 'import_labels', labels: [], settings: { retrain_runs: runs } });
+    assert.equal(reply.type, 'labels_imported', JSON.stringify(reply));
+  } finally {
+    await setter.close();
+  }
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.$$eval('#runs-chart circle[data-head="interest"]', (c) => c.length), 2);
+  assert.equal(await page.$$eval('#runs-chart circle[data-head="productive"]', (c) => c.length), 2);
+  assert.equal(await page.$$eval('#runs-chart [data-error]', (c) => c.length), 1);
 });

@@ -26,8 +26,11 @@ use crate::tiles::{read_item, read_video, Item};
 /// How long a grid may show items without a readable video link before we call the markup changed.
 const MARKUP_GRACE_MS: f64 = 1500.0;
 
-/// The measure the browser tests read: from tiles present to tiles reordered.
+/// The measures the browser tests read: from tiles present to tiles reordered, and the time the
+/// core itself spends reading the grid (a pass) and putting a batch in order (apply).
 pub const MEASURE_NAME: &str = "vrdndi:present-to-reordered";
+const PASS_MEASURE: &str = "vrdndi:pass";
+const APPLY_MEASURE: &str = "vrdndi:apply";
 
 struct Batch {
     ids: Vec<String>,
@@ -89,6 +92,16 @@ impl Home {
     /// Reads the grid, hides what the settings hide, and asks for the tiles not asked about yet.
     /// Returns how many tiles it asked about.
     pub fn pass(&mut self, messenger: &mut Messenger, settings: &Settings) -> Result<usize, Problem> {
+        let started = dom::now_ms();
+        let result = self.read_and_ask(messenger, settings);
+        // Only passes that found new tiles: one entry per batch, not one per mutation.
+        if matches!(result, Ok(asked) if asked > 0) {
+            measure(PASS_MEASURE, started, dom::now_ms());
+        }
+        result
+    }
+
+    fn read_and_ask(&mut self, messenger: &mut Messenger, settings: &Settings) -> Result<usize, Problem> {
         let present_at = self.woken_at.take().unwrap_or(self.attached_at);
         let mut fresh = Vec::new();
         let (mut tiles, mut unreadable) = (0usize, 0usize);
@@ -149,6 +162,7 @@ impl Home {
     /// Puts a ranked batch in order. Returns how many tiles moved.
     pub fn apply(&mut self, id: RequestId, reply: RankReply, settings: &Settings) -> Result<usize, Problem> {
         let Some(batch) = self.pending.remove(&id) else { return Ok(0) };
+        let started = dom::now_ms();
         for score in reply.scores {
             self.scores.insert(score.video_id.clone(), score);
         }
@@ -192,7 +206,9 @@ impl Home {
             self.apply_hiding(child, item, settings)?;
         }
         self.reveal("ranked")?;
-        measure(batch.present_at, dom::now_ms());
+        let done = dom::now_ms();
+        measure(APPLY_MEASURE, started, done);
+        measure(MEASURE_NAME, batch.present_at, done);
         Ok(moved)
     }
 
@@ -272,14 +288,15 @@ fn rearrange(parent: &Element, children: &[Element], order: &[usize]) -> Result<
     Ok(moved)
 }
 
-/// `performance.measure(MEASURE_NAME, {start, end})`, which web-sys exposes only as unstable API.
-fn measure(start: f64, end: f64) {
+/// `performance.measure(name, {start, end})`, which web-sys exposes only as unstable API.
+/// Measurements are a courtesy: failures are ignored.
+fn measure(name: &str, start: f64, end: f64) {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return };
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"start".into(), &JsValue::from_f64(start));
     let _ = js_sys::Reflect::set(&options, &"end".into(), &JsValue::from_f64(end));
     let Ok(function) = js_sys::Reflect::get(&performance, &"measure".into()) else { return };
     if let Some(function) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Function>(&function) {
-        let _ = function.call2(&performance, &MEASURE_NAME.into(), &options);
+        let _ = function.call2(&performance, &name.into(), &options);
     }
 }

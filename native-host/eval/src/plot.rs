@@ -11,17 +11,20 @@ use plotters::prelude::*;
 use crate::error::{EvalError, Result};
 use crate::report::Curve;
 
-/// Line colours in method order (colour-blind-safe Okabe-Ito, then greys).
+/// Line colours in method order: grey for chance, then the colour-blind-safe Okabe-Ito palette
+/// (its yellow left out: unreadable on white), Vrdndi's two in orange and vermillion.
 const COLOURS: [RGBColor; 8] = [
     RGBColor(153, 153, 153),
     RGBColor(86, 180, 233),
     RGBColor(0, 158, 115),
-    RGBColor(240, 228, 66),
+    RGBColor(0, 0, 0),
     RGBColor(0, 114, 178),
     RGBColor(204, 121, 167),
     RGBColor(230, 159, 0),
     RGBColor(213, 94, 0),
 ];
+/// Width of the legend column right of the chart.
+const LEGEND_WIDTH: u32 = 170;
 
 /// Writes the curve of `methods` (in this order) to `path`.
 pub fn write_curve(path: &Path, curve: &Curve, methods: &[String], title: &str) -> Result<()> {
@@ -36,11 +39,14 @@ pub fn write_curve(path: &Path, curve: &Curve, methods: &[String], title: &str) 
         .flat_map(|p| p.methods.values().map(|i| i.hi))
         .fold(0.0f64, f64::max)
         .max(0.05);
-    let root = SVGBackend::new(path, (900, 560)).into_drawing_area();
+    let (width, height) = (960u32, 560u32);
+    let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| failed(&e))?;
+    let root = root.titled(title, ("sans-serif", 22)).map_err(|e| failed(&e))?;
+    // The legend gets its own column so it never hides a line.
+    let (plot_area, legend_area) = root.split_horizontally(width - LEGEND_WIDTH);
     let last = (labels.len() - 1) as f64;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(56)
@@ -85,20 +91,20 @@ pub fn write_curve(path: &Path, curve: &Curve, methods: &[String], title: &str) 
         chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12).filled()))).map_err(|e| failed(&e))?;
         chart
             .draw_series(LineSeries::new(points.iter().map(|&(x, y, _, _)| (x, y)), colour.stroke_width(2)))
-            .map_err(|e| failed(&e))?
-            .label(name.as_str())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2)));
+            .map_err(|e| failed(&e))?;
+        let y = 60 + 26 * m as i32;
+        legend_area
+            .draw(&PathElement::new(vec![(8, y), (34, y)], colour.stroke_width(3)))
+            .map_err(|e| failed(&e))?;
+        legend_area
+            .draw(&Text::new(name.as_str(), (42, y - 8), ("sans-serif", 15).into_font()))
+            .map_err(|e| failed(&e))?;
         chart
             .draw_series(points.iter().map(|&(x, y, _, _)| Circle::new((x, y), 3, colour.filled())))
             .map_err(|e| failed(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .label_font(("sans-serif", 14))
-        .draw()
+    legend_area
+        .draw(&Text::new("shaded: 95% interval", (8, 60 + 26 * methods.len() as i32), ("sans-serif", 13).into_font()))
         .map_err(|e| failed(&e))?;
     root.present().map_err(|e| failed(&e))?;
     Ok(())
@@ -130,8 +136,9 @@ mod tests {
         for text in ["channel", "centroid", "50", "all", "ndcg@10"] {
             assert!(svg.contains(&format!("\n{text}\n</text>")), "no label {text}");
         }
-        // A line and a legend mark per method, each in its own colour.
-        assert_eq!(svg.matches(r##"stroke="#999999" stroke-width="2""##).count(), 2);
-        assert_eq!(svg.matches(r##"stroke="#56B4E9" stroke-width="2""##).count(), 2);
+        // A line per method in its own colour, and its legend mark.
+        assert_eq!(svg.matches(r##"stroke="#999999" stroke-width="2""##).count(), 1);
+        assert_eq!(svg.matches(r##"stroke="#56B4E9" stroke-width="2""##).count(), 1);
+        assert_eq!(svg.matches(r##"stroke="#999999" stroke-width="3""##).count(), 1);
     }
 }

@@ -7,8 +7,10 @@
 //!
 //! Needs ORT_DYLIB_PATH, VRDNDI_MODELS_DIR (or --model-dir), VRDNDI_PYTHON and the shared data
 //! (VRDNDI_SHARED). Prints a table; asserts nothing about time. Each configuration runs once per
-//! round, rounds interleaved, best round reported (the machine is shared: the best is the least
-//! disturbed). The first batch of every run is a warm-up, untimed, as in models/check-model.py.
+//! round, rounds interleaved, best round reported. The first batch of every run is a warm-up,
+//! untimed. Two measures: titles per wall-clock second, and titles per CPU-second of the process
+//! (all its threads) over the timed part: on a shared, busy machine the wall clock mostly measures
+//! the neighbours, the CPU time still measures the work.
 
 #![allow(clippy::print_stdout)]
 
@@ -60,13 +62,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// One configuration's best round.
-struct Row {
-    name: String,
-    titles_per_s: f64,
-    note: String,
-}
-
 fn rust_embedder(args: &Args, precision: Precision, sorted: bool) -> Result<Embedder, String> {
     let models_dir = args.model_dir.parent().ok_or("model dir has no parent")?;
     Embedder::new(
@@ -81,35 +76,62 @@ fn rust_embedder(args: &Args, precision: Precision, sorted: bool) -> Result<Embe
     .map_err(|e| e.to_string())
 }
 
-/// titles/s of one timed pass (after a one-batch warm-up) and the embeddings it made.
-fn time_rust(embedder: &Embedder, titles: &[String], batch_size: usize) -> Result<(f64, Vec<Vec<f32>>), String> {
-    embedder.embed_queries(&titles[..batch_size.min(titles.len())]).map_err(|e| e.to_string())?;
-    let start = Instant::now();
-    let vectors = embedder.embed_queries(titles).map_err(|e| e.to_string())?;
-    Ok((titles.len() as f64 / start.elapsed().as_secs_f64(), vectors))
+/// CPU time this process has used, all threads (Linux: /proc/self/stat, in USER_HZ = 100 ticks).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) : state is field 3; utime 14, stime 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
-/// models/check-model.py --bench on `model_dir`: Python onnxruntime, same titles and settings.
-fn time_python(args: &Args, model_dir: &Path) -> Result<f64, String> {
+/// Titles per wall second and per CPU-second.
+type Rates = (f64, f64);
+
+/// The rates of one timed pass after a one-batch warm-up, and the embeddings it made.
+fn time_rust(embedder: &Embedder, titles: &[String], batch_size: usize) -> Result<(Rates, Vec<Vec<f32>>), String> {
+    embedder.embed_queries(&titles[..batch_size.min(titles.len())]).map_err(|e| e.to_string())?;
+    let (start, cpu) = (Instant::now(), cpu_seconds());
+    let vectors = embedder.embed_queries(titles).map_err(|e| e.to_string())?;
+    let n = titles.len() as f64;
+    Ok(((n / start.elapsed().as_secs_f64(), n / (cpu_seconds() - cpu)), vectors))
+}
+
+/// Python onnxruntime (models/embed_ref.py, the project's reference) on the same titles, batch
+/// size and threads: (titles per wall second, titles per CPU-second).
+fn time_python(args: &Args, model_dir: &Path, titles_file: &Path) -> Result<Rates, String> {
+    const SCRIPT: &str = r#"
+import json, sys, time
+models, model_dir, titles_file, batch, threads = sys.argv[1:6]
+sys.path.insert(0, models)
+from embed_ref import OnnxEmbedder
+titles = json.load(open(titles_file, encoding="utf-8"))
+emb = OnnxEmbedder(model_dir, threads=int(threads))
+batch = int(batch)
+emb.embed(titles[:batch], "query", batch_size=batch)
+w, c = time.perf_counter(), time.process_time()
+emb.embed(titles, "query", batch_size=batch)
+w, c = time.perf_counter() - w, time.process_time() - c
+print(json.dumps({"titles": len(titles), "wall": w, "cpu": c}))
+"#;
     let python = std::env::var_os("VRDNDI_PYTHON").ok_or("VRDNDI_PYTHON is not set (the venv's python; run scripts/deps.sh)")?;
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/check-model.py");
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models");
     let output = Command::new(python)
-        .arg(script)
-        .arg("--bench")
-        .arg(titles::trending_csv())
-        .args(["--limit", &args.limit.to_string(), "--batch-size", &args.batch_size.to_string()])
-        .args(["--threads", &args.threads.to_string(), "--model-dir"])
+        .args(["-c", SCRIPT])
+        .arg(models)
         .arg(model_dir)
+        .arg(titles_file)
+        .args([args.batch_size.to_string(), args.threads.to_string()])
         .output()
-        .map_err(|e| format!("running check-model.py: {e}"))?;
+        .map_err(|e| format!("running the Python side: {e}"))?;
     if !output.status.success() {
-        return Err(format!("check-model.py --bench failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("the Python side failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("check-model.py output: {e}"))?;
-    if json["titles"].as_u64() != Some(args.limit as u64) {
-        return Err(format!("Python embedded {} titles, Rust {}", json["titles"], args.limit));
-    }
-    json["titles_per_s"].as_f64().ok_or_else(|| "no titles_per_s in check-model.py output".to_owned())
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("Python output: {e}"))?;
+    let n = json["titles"].as_f64().ok_or("no titles in the Python output")?;
+    let rate = |key: &str| json[key].as_f64().map(|s| n / s).ok_or(format!("no {key} in the Python output"));
+    Ok((rate("wall")?, rate("cpu")?))
 }
 
 /// A folder where `model.onnx` is the int8 graph, so check-model.py runs it unchanged.
@@ -173,17 +195,19 @@ fn run() -> Result<(), String> {
     };
     let int8_dir = if has_int8 && args.python { Some(int8_view(&args.model_dir)?) } else { None };
 
-    let mut best = std::collections::BTreeMap::<&str, f64>::new();
-    let mut keep = |name: &'static str, value: f64| {
-        let entry = best.entry(name).or_insert(0.0);
-        *entry = entry.max(value);
+    let titles_file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    std::fs::write(titles_file.path(), serde_json::to_vec(&titles).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let mut best = std::collections::BTreeMap::<&str, Rates>::new();
+    let mut keep = |name: &'static str, (wall, cpu): Rates| {
+        let entry = best.entry(name).or_insert((0.0, 0.0));
+        *entry = (entry.0.max(wall), entry.1.max(cpu));
     };
     keep("rust-full-sorted", first);
     let mut int8_cos = None;
     for round in 0..args.rounds {
         eprintln!("bench: round {}", round + 1);
         if args.python {
-            keep("python-full", time_python(&args, &args.model_dir)?);
+            keep("python-full", time_python(&args, &args.model_dir, titles_file.path())?);
         }
         keep("rust-full", time_rust(&full_unsorted, &titles, args.batch_size)?.0);
         if round > 0 {
@@ -191,7 +215,7 @@ fn run() -> Result<(), String> {
         }
         if let Some((unsorted, sorted)) = &int8 {
             if let Some(dir) = &int8_dir {
-                keep("python-int8", time_python(&args, dir.path())?);
+                keep("python-int8", time_python(&args, dir.path(), titles_file.path())?);
             }
             keep("rust-int8", time_rust(unsorted, &titles, args.batch_size)?.0);
             let (rate, vectors) = time_rust(sorted, &titles, args.batch_size)?;
@@ -201,6 +225,7 @@ fn run() -> Result<(), String> {
     }
 
     let base = best.get("python-full").copied();
+    let ratio = |v: f64, b: Option<f64>| b.map(|b| format!("{:.2}x", v / b)).unwrap_or_default();
     let rows = [
         ("python-full", "Python onnxruntime 1.31.1, fp32, batches in file order"),
         ("rust-full", "Rust ort, fp32, batches in file order (parity config)"),
@@ -209,20 +234,21 @@ fn run() -> Result<(), String> {
         ("rust-int8", "Rust ort, int8, batches in file order"),
         ("rust-int8-sorted", "Rust ort, int8, length-sorted batches"),
     ];
-    let table: Vec<Row> = rows
-        .iter()
-        .filter_map(|(key, name)| {
-            best.get(key).map(|&v| Row {
-                name: (*name).to_owned(),
-                titles_per_s: v,
-                note: base.map(|b| format!("{:.2}x", v / b)).unwrap_or_default(),
-            })
-        })
-        .collect();
-    println!("| configuration ({} titles, {} threads, batch {}) | titles/s | vs Python fp32 |", titles.len(), args.threads, args.batch_size);
-    println!("|---|---:|---:|");
-    for row in &table {
-        println!("| {} | {:.0} | {} |", row.name, row.titles_per_s, row.note);
+    println!(
+        "| configuration ({} titles, {} threads, batch {}) | titles/s | vs Python fp32 | titles per CPU-s | vs Python fp32 |",
+        titles.len(),
+        args.threads,
+        args.batch_size
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for (key, name) in rows {
+        if let Some(&(wall, cpu)) = best.get(key) {
+            println!(
+                "| {name} | {wall:.0} | {} | {cpu:.0} | {} |",
+                ratio(wall, base.map(|b| b.0)),
+                ratio(cpu, base.map(|b| b.1))
+            );
+        }
     }
     if let Some((min, mean)) = int8_cos {
         println!("\nint8 vs fp32 (Rust, all {} titles): cosine min {min:.4}, mean {mean:.4}", titles.len());

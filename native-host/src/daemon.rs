@@ -1,4 +1,4 @@
-//! The daemon: the one process per data dir that owns the store (and, later, the model).
+//! The daemon: the one process per data dir that owns the store, the embedder and the ranker.
 //!
 //! sled allows one process per database, while every browser profile starts its own host process,
 //! and the command line needs the store too. So one `vrdndi daemon` owns the store and serves
@@ -11,9 +11,11 @@
 //! Unix socket paths are limited to about 100 bytes (`sun_path`), so a very deep `--data-dir`
 //! fails to bind with a message that says so.
 
+mod aw_provider;
 pub mod client;
 mod connection;
 pub mod context;
+mod embeddings;
 mod export;
 mod failure;
 mod feed;
@@ -21,6 +23,7 @@ mod feedback;
 pub mod framing;
 pub mod history_context;
 mod import;
+mod profile;
 pub mod ranking;
 mod retrain;
 mod server;
@@ -104,9 +107,10 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
         .enable_all()
         .build()
         .map_err(DaemonError::Runtime)?;
-    let context = history_context::with_history(Arc::new(NoContext { aw_url: config.aw_url.clone() }), config);
+    let context = history_context::with_history(aw_provider::provider(&config.aw_url, runtime.handle().clone()), config);
     let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()).with_context(context));
     retrain::spawn(service.clone());
+    service.ranker.warm_up();
     let idle = idle_exit_after();
     tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
     let served = runtime.block_on(server::serve(listener, &socket, service, idle));

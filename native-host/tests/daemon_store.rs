@@ -195,8 +195,8 @@ fn bad_frames_get_error_replies_and_the_connection_keeps_serving() {
     assert_eq!(code(exchange(br#"{"id":4,"type":"dance"}"#, 23)), (Some(4), ErrorCode::UnknownType));
     let feedback = br#"{"id":5,"type":"feedback","feedback_id":"x","video":{"video_id":"short"},"kind":"like"}"#;
     assert_eq!(code(exchange(feedback, feedback.len() as u32)), (Some(5), ErrorCode::InvalidRequest));
-    let rank = br#"{"id":6,"type":"rank","tiles":[]}"#;
-    assert_eq!(code(exchange(rank, rank.len() as u32)), (Some(6), ErrorCode::ModelUnavailable));
+    let rank = br#"{"id":6,"type":"rank","tiles":[{"video_id":"short"}]}"#;
+    assert_eq!(code(exchange(rank, rank.len() as u32)), (Some(6), ErrorCode::InvalidRequest));
     let undo = br#"{"id":7,"type":"undo","feedback_id":"never-given"}"#;
     assert_eq!(code(exchange(undo, undo.len() as u32)), (Some(7), ErrorCode::NotFound));
     let oversized = vec![b' '; vrdndi_protocol::MAX_MESSAGE_BYTES + 1];

@@ -32,12 +32,14 @@ impl Service {
             undone_at: None,
         };
         let stored = self.store.add_label(&label, &request.video)?;
+        self.ranker.store_changed();
         Ok(Ack { stored })
     }
 
     pub(crate) fn undo(&self, request: &UndoRequest) -> Result<Ack, Failure> {
         check_feedback_id(&request.feedback_id)?;
         let outcome = self.store.undo_label(&request.feedback_id, Utc::now())?;
+        self.ranker.store_changed();
         Ok(Ack { stored: outcome == UndoOutcome::Undone })
     }
 
@@ -56,6 +58,7 @@ impl Service {
             at: request.at.unwrap_or_else(Utc::now),
         };
         self.store.record_watch(&event, &request.video)?;
+        self.ranker.store_changed();
         Ok(Ack { stored: true })
     }
 }

@@ -14,6 +14,7 @@ impl Service {
             }
         }
         let outcome = self.store.import_history(&request.source, &request.records)?;
+        self.ranker.store_changed();
         tracing::info!(source = %request.source, added = outcome.added, duplicates = outcome.duplicates, "imported");
         Ok(ImportReply { added: outcome.added, duplicates: outcome.duplicates })
     }

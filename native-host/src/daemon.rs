@@ -110,7 +110,7 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
     let context = history_context::with_history(aw_provider::provider(&config.aw_url, runtime.handle().clone()), config);
     let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()).with_context(context));
     retrain::spawn(service.clone());
-    service.ranker.warm_up();
+    let warm_up = service.ranker.warm_up();
     let idle = idle_exit_after();
     tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
     let served = runtime.block_on(server::serve(listener, &socket, service, idle));
@@ -122,6 +122,9 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
     }
     if let Err(e) = store.flush() {
         tracing::error!("final flush failed: {e}");
+    }
+    if let Some(warm_up) = warm_up {
+        wait_for(warm_up, WARM_UP_EXIT_WAIT);
     }
     let exit = served.map_err(DaemonError::Listen)?;
     tracing::info!(?exit, "daemon exiting");
@@ -146,4 +149,20 @@ fn create_private_dir(dir: &std::path::Path) -> io::Result<()> {
     builder.recursive(true);
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
+}
+
+/// How long an exiting daemon waits for a model load still under way.
+const WARM_UP_EXIT_WAIT: Duration = Duration::from_secs(60);
+
+/// Joins `thread` if it finishes within `limit`; a thread still running after that is left.
+fn wait_for(thread: std::thread::JoinHandle<()>, limit: Duration) {
+    let deadline = std::time::Instant::now() + limit;
+    while !thread.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if thread.is_finished() {
+        let _ = thread.join();
+    } else {
+        tracing::warn!("the model is still loading after {limit:?}; exiting anyway");
+    }
 }

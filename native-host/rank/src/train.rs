@@ -272,7 +272,7 @@ fn epochs_for(opts: &TrainOptions, steps_per_epoch: usize) -> usize {
 
 /// Trains one model on `labels` (sorted by time; all of them are the past for this model).
 fn fit(labels: &[&Label], net: &NetConfig, opts: &TrainOptions) -> Result<Model> {
-    let stats = FeatureStats::fit(labels.iter().map(|l| (&l.candidate, &l.context)));
+    let stats = FeatureStats::fit(labels.iter().map(|l| &l.context));
     let mut model = Model::init(&opts.embedder, net.clone(), stats, opts.seed)?;
     let (interest_w, productive_w) = (
         class_weights(labels.iter().filter_map(|l| l.interest)),

@@ -6,7 +6,7 @@
 //! event i: Linear(E->d)(embedding_i) + Linear(3->d)([tod sin, tod cos, z log duration])
 //!   -> blocks: x + SE(conv(SiLU(AdaLN(x, c))))   (kernels 5, 3, 3; pads zeroed before every conv)
 //!   -> masked mean over events -> context token (the learned `empty` token when there are none)
-//! c = Linear(4->dc)([z log duration, known, z log upload age, known]) of the candidate
+//! c = Linear(18->dc)([one-hot duration class, one-hot upload-age class]) of the candidate
 //! v = Linear(E->d)(video embedding)
 //! f = SiLU(Linear(3d+dc -> d)([v, ctx, v*ctx, c]))
 //! interest   = Linear(h->1)(SwiGLU(Linear(2d -> 2h)([v, f])))
@@ -20,7 +20,7 @@ use candle_core::{Tensor, Var, D};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::features::{Batch, COND_DIM, TOKEN_NUMBERS};
+use crate::features::{Batch, ContextInputs, COND_DIM, TOKEN_NUMBERS};
 use layers::{masked_mean, Linear, ResidualBlock};
 use params::{Init, Params};
 
@@ -127,34 +127,33 @@ impl Network {
         self.vars.iter().map(|(_, v)| v.elem_count()).sum()
     }
 
-    /// The candidate's condition embedding [B, dc].
-    fn condition(&self, batch: &Batch) -> Result<Tensor> {
-        self.condition.forward(&batch.condition)
+    /// Condition embeddings [n, dc] of condition rows [n, COND_DIM].
+    pub(crate) fn condition(&self, condition: &Tensor) -> Result<Tensor> {
+        self.condition.forward(condition)
     }
 
-    /// The context token for each candidate, [B, d].
-    pub(crate) fn encode_context(&self, batch: &Batch, condition: &Tensor) -> Result<Tensor> {
-        let b = batch.video.dim(0)?;
-        let (_, t, _) = batch.ctx_embedding.dims3()?;
+    /// The context token for each condition row, [B, d]. `context` has 1 row (shared by all) or B.
+    pub(crate) fn encode_context(&self, context: &ContextInputs, condition: &Tensor) -> Result<Tensor> {
+        let b = condition.dim(0)?;
+        let (_, t, _) = context.embedding.dims3()?;
         let d = self.config.hidden;
-        let tokens = (self.token_embedding.forward(&batch.ctx_embedding)?
-            + self.token_numbers.forward(&batch.ctx_numbers)?)?
-        .broadcast_mul(&batch.mask)?;
+        let tokens = (self.token_embedding.forward(&context.embedding)?
+            + self.token_numbers.forward(&context.numbers)?)?
+        .broadcast_mul(&context.mask)?;
         let mut x = tokens.broadcast_as((b, t, d))?.contiguous()?;
         for block in &self.blocks {
-            x = block.forward(&x, &batch.mask, condition)?;
+            x = block.forward(&x, &context.mask, condition)?;
         }
-        let pooled = masked_mean(&x, &batch.mask)?;
+        let pooled = masked_mean(&x, &context.mask)?;
         let empty = self.empty_context.as_tensor().unsqueeze(0)?;
-        let has = &batch.has_context;
+        let has = &context.has_context;
         Ok(pooled.broadcast_mul(has)?.broadcast_add(&empty.broadcast_mul(&has.affine(-1.0, 1.0)?)?)?)
     }
 
-    pub(crate) fn forward(&self, batch: &Batch) -> Result<Logits> {
-        let condition = self.condition(batch)?;
-        let context = self.encode_context(batch, &condition)?;
-        let video = self.video.forward(&batch.video)?;
-        let joint = Tensor::cat(&[&video, &context, &(&video * &context)?, &condition], D::Minus1)?;
+    /// The heads, from video rows [B, E], context tokens [B, d] and condition embeddings [B, dc].
+    pub(crate) fn heads(&self, video: &Tensor, context: &Tensor, condition: &Tensor) -> Result<Logits> {
+        let video = self.video.forward(video)?;
+        let joint = Tensor::cat(&[&video, context, &(&video * context)?, condition], D::Minus1)?;
         let fused = self.fuse.forward(&joint)?.silu()?;
         let up = self.interest_up.forward(&Tensor::cat(&[&video, &fused], D::Minus1)?)?;
         let interest = self.interest_out.forward(&candle_nn::ops::swiglu(&up)?)?.squeeze(D::Minus1)?;
@@ -163,6 +162,12 @@ impl Network {
             .forward(&self.productive_hidden.forward(&fused)?.silu()?)?
             .squeeze(D::Minus1)?;
         Ok(Logits { interest, productive })
+    }
+
+    pub(crate) fn forward(&self, batch: &Batch) -> Result<Logits> {
+        let condition = self.condition(&batch.condition)?;
+        let context = self.encode_context(&batch.context, &condition)?;
+        self.heads(&batch.video, &context, &condition)
     }
 }
 

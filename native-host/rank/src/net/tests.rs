@@ -89,10 +89,10 @@ fn the_condition_matters_only_after_training_moves_adaln() {
     let long = candidate(5, Some(7200));
     let b_short = batch(&[&short], &[&ctx], &FeatureStats::default(), E, 32).expect("batch");
     let b_long = batch(&[&long], &[&ctx], &FeatureStats::default(), E, 32).expect("batch");
-    let c_short = net.condition(&b_short).expect("c");
-    let c_long = net.condition(&b_long).expect("c");
-    let tok_short = net.encode_context(&b_short, &c_short).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
-    let tok_long = net.encode_context(&b_long, &c_long).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
+    let c_short = net.condition(&b_short.condition).expect("c");
+    let c_long = net.condition(&b_long.condition).expect("c");
+    let tok_short = net.encode_context(&b_short.context, &c_short).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
+    let tok_long = net.encode_context(&b_long.context, &c_long).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
     assert_eq!(tok_short, tok_long);
 }
 
@@ -102,16 +102,16 @@ fn an_empty_context_is_the_learned_token() {
     let c = candidate(9, None);
     let empty = Context::empty(Utc.with_ymd_and_hms(2024, 3, 4, 15, 0, 0).single().expect("t"), FixedOffset::east_opt(0).expect("o"));
     let b = batch(&[&c], &[&empty], &FeatureStats::default(), E, 32).expect("batch");
-    let cond = net.condition(&b).expect("c");
-    let token = net.encode_context(&b, &cond).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
+    let cond = net.condition(&b.condition).expect("c");
+    let token = net.encode_context(&b.context, &cond).expect("ctx").flatten_all().expect("f").to_vec1::<f32>().expect("v");
     let learned = net.empty_context.as_tensor().to_vec1::<f32>().expect("v");
     assert_eq!(token, learned);
     assert!(learned.iter().any(|x| *x != 0.0), "the empty token is a parameter, not zeros");
     // Padding an empty context beside a real one keeps it the learned token.
     let full = context(4);
     let b2 = batch(&[&c, &c], &[&empty, &full], &FeatureStats::default(), E, 32).expect("batch");
-    let cond2 = net.condition(&b2).expect("c");
-    let tokens = net.encode_context(&b2, &cond2).expect("ctx").to_vec2::<f32>().expect("v");
+    let cond2 = net.condition(&b2.condition).expect("c");
+    let tokens = net.encode_context(&b2.context, &cond2).expect("ctx").to_vec2::<f32>().expect("v");
     assert_eq!(tokens[0], learned);
     assert_ne!(tokens[1], learned);
 }

@@ -52,7 +52,7 @@ fn the_report_is_time_ordered_and_the_model_learns_both_heads() {
     let interest = report.mean.interest.as_ref().expect("interest metrics");
     let productive = report.mean.productive.as_ref().expect("productive metrics");
     // 10% of the synthetic labels are flipped, so about 0.9 is the ceiling.
-    assert!(interest.auc.expect("auc") > 0.75, "{report:#?}");
+    assert!(interest.auc.expect("auc") > 0.7, "{report:#?}");
     assert!(productive.auc.expect("auc") > 0.6, "{report:#?}");
     let counts = model.config().labels;
     assert_eq!(counts.interest, labels.iter().filter(|l| l.interest.is_some()).count());

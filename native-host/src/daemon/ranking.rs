@@ -4,7 +4,8 @@
 //! ranking time (`context_text`, as queries) through the store's embedding cache, builds the
 //! [`Context`] in the machine's own time zone at that time, takes the person's profile
 //! ([`super::profile`]) and preferences (store setting [`PREFERENCES_SETTING`]), and scores with
-//! `vrdndi-rank`: the model saved in `<data_dir>/model/` when there is one, else the cold start.
+//! `vrdndi-rank`: the model saved in `<data_dir>/model/` when there is one, else the cold start,
+//! whose fit to the context is measured against everyday activities (`BACKGROUND_ACTIVITIES`).
 //! The browser's `rank` and `vrdndi score` both come here.
 //!
 //! Training reads the labels with the context each was given in, trains, and replaces the model in
@@ -23,7 +24,7 @@ use vrdndi_protocol::{
     ContextEvent, ContextReply, ErrorCode, FeedbackKind, ModelStatus, RankReply, RankRequest, TrainReply, TrainRequest, Video,
 };
 use vrdndi_rank::{
-    context_text, order, select_context_events, video_text, Candidate, Context, ContextToken, HeadsMean, Label, ModelConfig,
+    context_text, order, BACKGROUND_ACTIVITIES, select_context_events, video_text, Candidate, Context, ContextToken, HeadsMean, Label, ModelConfig,
     Preferences, RankError, TrainOptions, TrainReport, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
 use vrdndi_store::Store;
@@ -85,7 +86,7 @@ impl Ranker {
         let inner = self.inner.clone();
         let spawned = std::thread::Builder::new().name("vrdndi-warm-up".into()).spawn(move || {
             if let Ok(embeddings) = inner.slot.embeddings(&inner.store) {
-                inner.scorer(embeddings.key());
+                inner.scorer(&embeddings);
                 inner.profiles.current(&inner.store, &embeddings);
             }
         });
@@ -107,7 +108,7 @@ impl Ranker {
     pub fn rank(&self, request: &RankRequest, context: &ContextReply) -> Result<RankReply, Failure> {
         let inner = &self.inner;
         let embeddings = inner.slot.embeddings(&inner.store)?;
-        let scorer = inner.scorer(embeddings.key());
+        let scorer = inner.scorer(&embeddings);
         if request.tiles.is_empty() {
             return Ok(RankReply { order: Vec::new(), scores: Vec::new(), model: scorer.ranker.name(), context_events: 0 });
         }
@@ -138,7 +139,7 @@ impl Ranker {
         let labels = inner.training_labels(&embeddings)?;
         let options = TrainOptions { kfold: kfold as usize, ..TrainOptions::new(embeddings.key()) };
         let (mut model, report) = vrdndi_rank::train(&labels, &options).map_err(rank_failure)?;
-        let current = inner.scorer(embeddings.key());
+        let current = inner.scorer(&embeddings);
         let previous = current.ranker.model().and_then(|m| report_mean(&m.config().report));
         let decision = decide(&report.mean, current.ranker.model().is_some(), previous.as_ref());
         if decision.replace {
@@ -148,6 +149,7 @@ impl Ranker {
                 Failure::new(ErrorCode::Internal, format!("the model was trained but could not be saved: {e}"))
             })?;
             let ranker = vrdndi_rank::Ranker::cold_start(embeddings.key()).with_model(model).map_err(rank_failure)?;
+            let ranker = with_background(ranker, &embeddings);
             let scorer = Scorer { key: embeddings.key().to_owned(), ranker: Arc::new(ranker), problem: None };
             *inner.scorer.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(scorer);
         }
@@ -187,7 +189,8 @@ impl Inner {
     /// The scorer for the embedder `key`, loading the saved model the first time. A model that
     /// cannot be used (damaged, or trained on another embedder) leaves the cold start in charge
     /// and says why in `status`.
-    fn scorer(&self, key: &str) -> Scorer {
+    fn scorer(&self, embeddings: &Embeddings) -> Scorer {
+        let key = embeddings.key();
         if let Some(scorer) = self.scorer.read().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref() {
             if scorer.key == key {
                 return scorer.clone();
@@ -205,6 +208,7 @@ impl Inner {
                 (vrdndi_rank::Ranker::cold_start(key), Some(format!("{e}; ranking with the cold start until then")))
             }
         };
+        let ranker = with_background(ranker, embeddings);
         tracing::info!(model = %ranker.name(), "scorer ready");
         let scorer = Scorer { key: key.to_owned(), ranker: Arc::new(ranker), problem };
         *slot = Some(scorer.clone());
@@ -280,6 +284,25 @@ impl Inner {
         }
         Ok(labels)
     }
+}
+
+/// `ranker` with the everyday activities ([`BACKGROUND_ACTIVITIES`]) its cold start measures the
+/// fit to the context against, so that vague titles close to every context do not lead; without
+/// them (they could not be embedded) it still ranks, on the plain fit.
+fn with_background(ranker: vrdndi_rank::Ranker, embeddings: &Embeddings) -> vrdndi_rank::Ranker {
+    let texts: Vec<String> = BACKGROUND_ACTIVITIES.iter().map(|t| (*t).to_owned()).collect();
+    let vectors = match embeddings.embed(&texts, TextKind::Query, Priority::Foreground) {
+        Ok(vectors) => vectors,
+        Err(e) => {
+            tracing::warn!("ranking without the background activities: {e}");
+            return ranker;
+        }
+    };
+    let fallback = ranker.clone();
+    ranker.with_background(&vectors).unwrap_or_else(|e| {
+        tracing::warn!("ranking without the background activities: {e}");
+        fallback
+    })
 }
 
 /// The context at `at`: the events before it (never after), embedded as queries, in the

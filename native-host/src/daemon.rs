@@ -111,6 +111,7 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
     let service = Arc::new(Service::new(config.clone(), store.clone(), runtime.handle().clone()).with_context(context));
     retrain::spawn(service.clone());
     let warm_up = service.ranker.warm_up();
+    let model = service.ranker.close_handle();
     let idle = idle_exit_after();
     tracing::info!(socket = %socket.display(), pid = std::process::id(), idle_s = idle.as_secs_f64(), "daemon serving");
     let served = runtime.block_on(server::serve(listener, &socket, service, idle));
@@ -123,6 +124,7 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
     if let Err(e) = store.flush() {
         tracing::error!("final flush failed: {e}");
     }
+    model.close(WARM_UP_EXIT_WAIT);
     if let Some(warm_up) = warm_up {
         wait_for(warm_up, WARM_UP_EXIT_WAIT);
     }

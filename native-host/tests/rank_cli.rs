@@ -232,3 +232,28 @@ fn without_the_model_score_names_the_setup_step_and_the_browser_gets_model_unava
     assert!(status.model.problem.as_deref().is_some_and(|p| p.contains("scripts/setup.sh")), "{:?}", status.model);
     assert_eq!(status.counts.labels, 1);
 }
+
+/// A daemon stopped (SIGTERM) while it embeds the history in the background exits 0: it lets
+/// no new model call start and waits for the chunk under way (ONNX Runtime crashed at exit when
+/// a thread was inside it while loading; see `daemon::run`).
+#[test]
+fn a_daemon_stopped_while_it_embeds_the_history_exits_cleanly() {
+    let watches = b1_watches(USER);
+    let takeout = tempfile::tempdir().expect("temp dir");
+    let file = takeout.path().join("watch-history.json");
+    let raw: Vec<&Value> = watches.iter().map(|w| &w.raw).collect();
+    std::fs::write(&file, serde_json::to_vec(&raw).expect("JSON")).expect("writes the Takeout");
+    let slate: Vec<Video> = trending().into_iter().map(|t| t.video).take(4).collect();
+    for round in 0..3 {
+        let mut session = Session::new(None);
+        session.start_daemon();
+        let import = session.vrdndi(&["import", "takeout", file.to_str().expect("utf-8")]).output().expect("runs import");
+        assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+        session.score(&slate, None);
+        std::thread::sleep(Duration::from_millis(300 * round));
+        let embedded = status(&mut session.client()).counts.embeddings;
+        // `stop_daemon` checks the exit status: 0, not a signal.
+        session.stop_daemon();
+        eprintln!("round {round}: stopped with {embedded} vectors cached");
+    }
+}

@@ -15,9 +15,14 @@
 //! The ONNX session runs one call at a time. Ranking is what a person waits for, so it goes first:
 //! background work (history profiles, training) embeds in small chunks and steps aside while a
 //! ranking is waiting ([`Priority`]).
+//!
+//! ONNX Runtime tears itself down at process exit and crashes if a thread is still inside it, so
+//! an exiting daemon [closes](EmbedderSlot::close) the slot: no new load or model call starts, and
+//! the exit waits for the ones under way (a background chunk is a fraction of a second).
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -53,6 +58,8 @@ pub enum EmbeddingsError {
     Store(#[from] StoreError),
     #[error("embedding failed: {0}")]
     Embed(#[from] EmbedError),
+    #[error("the daemon is exiting")]
+    Closing,
 }
 
 impl From<EmbeddingsError> for Failure {
@@ -63,6 +70,7 @@ impl From<EmbeddingsError> for Failure {
                 tracing::error!("embedding failed: {e}");
                 Failure::new(ErrorCode::Internal, format!("the embedding model failed: {e}"))
             }
+            EmbeddingsError::Closing => Failure::new(ErrorCode::ModelUnavailable, "the daemon is exiting; ask again"),
         }
     }
 }
@@ -81,6 +89,37 @@ pub struct EmbedderSlot {
     state: Mutex<State>,
     changed: Condvar,
     gate: Arc<Gate>,
+    inside: Arc<Inside>,
+}
+
+/// Threads inside ONNX Runtime (loading or running the model), and whether the daemon is exiting.
+#[derive(Default)]
+struct Inside {
+    closing: AtomicBool,
+    count: Mutex<usize>,
+    left: Condvar,
+}
+
+/// A thread inside ONNX Runtime; dropping it lets an exiting daemon go on.
+struct InsideGuard<'a>(&'a Inside);
+
+impl Inside {
+    fn enter(&self) -> Result<InsideGuard<'_>, EmbeddingsError> {
+        let mut count = self.count.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.closing.load(Ordering::SeqCst) {
+            return Err(EmbeddingsError::Closing);
+        }
+        *count += 1;
+        Ok(InsideGuard(self))
+    }
+}
+
+impl Drop for InsideGuard<'_> {
+    fn drop(&mut self) {
+        let mut count = self.0.count.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *count = count.saturating_sub(1);
+        self.0.left.notify_all();
+    }
 }
 
 impl EmbedderSlot {
@@ -91,6 +130,22 @@ impl EmbedderSlot {
             state: Mutex::new(State::Idle),
             changed: Condvar::new(),
             gate: Arc::new(Gate::default()),
+            inside: Arc::new(Inside::default()),
+        }
+    }
+
+    /// Lets no new load or model call start, and waits up to `limit` for those under way.
+    pub fn close(&self, limit: Duration) {
+        let inside = &self.inside;
+        let mut count = inside.count.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        inside.closing.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + limit;
+        while *count > 0 {
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                tracing::warn!(inside = *count, "exiting while the embedding model is still in use");
+                return;
+            };
+            count = inside.left.wait_timeout(count, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
         }
     }
 
@@ -127,7 +182,7 @@ impl EmbedderSlot {
 
     /// The cache in front of the embedder, loading it first (see [`EmbedderSlot::get`]).
     pub fn embeddings(&self, store: &Store) -> Result<Embeddings, Failure> {
-        Ok(Embeddings { embedder: self.get()?, store: store.clone(), gate: self.gate.clone() })
+        Ok(Embeddings { embedder: self.get()?, store: store.clone(), gate: self.gate.clone(), inside: self.inside.clone() })
     }
 
     /// For `status`: the model's name, the device it runs on, and why it is not loaded.
@@ -143,6 +198,7 @@ impl EmbedderSlot {
     fn load(&self) -> Result<Embedder, String> {
         let options = self.options.clone()?;
         let started = Instant::now();
+        let _inside = self.inside.enter().map_err(|e| e.to_string())?;
         let embedder = Embedder::new(options).map_err(|e| unavailable(&e))?;
         tracing::info!(key = embedder.model_key(), seconds = started.elapsed().as_secs_f64(), "embedder ready");
         Ok(embedder)
@@ -233,6 +289,7 @@ pub struct Embeddings {
     embedder: Arc<Embedder>,
     store: Store,
     gate: Arc<Gate>,
+    inside: Arc<Inside>,
 }
 
 impl Embeddings {
@@ -253,7 +310,10 @@ impl Embeddings {
             if priority == Priority::Background {
                 self.gate.wait_for_foreground();
             }
-            let vectors = self.embedder.embed(texts, kind)?;
+            let vectors = {
+                let _inside = self.inside.enter()?;
+                self.embedder.embed(texts, kind)?
+            };
             // Cached chunk by chunk: a long background run keeps what it did if it is cut short.
             let keys: Vec<String> = texts.iter().map(|t| self.cache_text(t, kind)).collect();
             self.store.put_embeddings(self.key(), keys.iter().map(String::as_str).zip(vectors.iter().map(Vec::as_slice)))?;
@@ -298,5 +358,32 @@ impl Embeddings {
             TextKind::Passage => info.passage_prefix,
         };
         format!("{prefix}{text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closing_waits_for_the_calls_under_way_and_refuses_new_ones() {
+        let slot = Arc::new(EmbedderSlot::new(&Config::new(std::env::temp_dir(), None, None, None)));
+        let guard = slot.inside.enter().expect("enters");
+        let closer = {
+            let slot = slot.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                slot.close(Duration::from_secs(10));
+                started.elapsed()
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(!closer.is_finished(), "close returned while a call was under way");
+        drop(guard);
+        let waited = closer.join().expect("joins");
+        assert!(waited >= Duration::from_millis(150) && waited < Duration::from_secs(5), "{waited:?}");
+        assert!(matches!(slot.inside.enter(), Err(EmbeddingsError::Closing)));
+        let failure = slot.get().expect_err("no load after closing");
+        assert_eq!(failure.code, ErrorCode::ModelUnavailable);
     }
 }

@@ -99,6 +99,11 @@ impl Ranker {
         }
     }
 
+    /// What an exiting daemon calls: see [`ModelClose`].
+    pub fn close_handle(&self) -> ModelClose {
+        ModelClose(self.inner.clone())
+    }
+
     /// Labels, watches or history changed: the profile is read again at the next ranking.
     pub fn store_changed(&self) {
         self.inner.profiles.changed();
@@ -178,6 +183,17 @@ impl Ranker {
             trained_at: config.as_ref().map(|c| c.trained_at),
             last_metrics: config.map(|c| metrics_summary(&c)),
         }
+    }
+}
+
+/// Lets an exiting daemon wait for the threads inside ONNX Runtime (a ranking, the history's
+/// background embedding, training's): the library crashes at process exit if one is still in it.
+pub struct ModelClose(Arc<Inner>);
+
+impl ModelClose {
+    /// No new model call starts after this; waits up to `limit` for those under way.
+    pub fn close(&self, limit: std::time::Duration) {
+        self.0.slot.close(limit);
     }
 }
 

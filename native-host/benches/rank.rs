@@ -190,7 +190,7 @@ fn rank(client: &mut DaemonClient, tiles: &[Video], at: Option<chrono::DateTime<
 
 fn status(client: &mut DaemonClient) -> vrdndi_protocol::StatusReply {
     match client.call(RequestBody::Status(StatusRequest {})).unwrap() {
-        ResponseBody::Status(s) => s,
+        ResponseBody::Status(s) => *s,
         other => panic!("status answered {other:?}"),
     }
 }

@@ -140,6 +140,9 @@ fn after_a_takeout_and_a_few_likes_videos_from_those_channels_rise_above_unrelat
         let liked: Vec<&String> = held.iter().filter(|v| v.channel.as_deref() == Some(liked_channel)).map(|v| &v.video_id).collect();
         assert!(liked.iter().all(|id| order[..held.len()].contains(id)), "{when}: the liked channel leads: {order:?}");
     }
+    // On the CPU the daemon picks the int8 graph when the model folder has one (setup makes it).
+    let model = status(&mut session.client()).model;
+    assert_eq!((model.device.as_deref(), model.precision.as_deref()), (Some("cpu"), Some("int8")), "{model:?}");
 }
 
 #[test]

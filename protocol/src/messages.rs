@@ -256,7 +256,7 @@ pub enum ResponseBody {
     Ranked(RankReply),
     /// For `feedback`, `undo`, `watched`.
     Ack(Ack),
-    Status(StatusReply),
+    Status(Box<StatusReply>),
     Context(ContextReply),
     Imported(ImportReply),
     Trained(TrainReply),
@@ -328,6 +328,9 @@ pub struct ModelStatus {
     pub embedder: Option<String>,
     /// `cpu` or `cuda`.
     pub device: Option<String>,
+    /// `full` or `int8`: the weights loaded (absent until the model is loaded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
     /// Why no model is loaded, when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,

@@ -122,7 +122,7 @@ fn response_type_names() -> Vec<String> {
         ResponseBody::Hello(HelloReply { protocol: 1, host_version: String::new(), capabilities: vec![] }),
         ResponseBody::Ranked(RankReply { order: vec![], scores: vec![], model: String::new(), context_events: 0 }),
         ResponseBody::Ack(Ack { stored: true }),
-        ResponseBody::Status(StatusReply::default()),
+        ResponseBody::Status(Box::default()),
         ResponseBody::Imported(ImportReply::default()),
         ResponseBody::LabelsImported(ImportReply::default()),
         ResponseBody::Trained(TrainReply { report: Value::Null, replaced: false }),

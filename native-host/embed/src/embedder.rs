@@ -62,24 +62,28 @@ impl Embedder {
         options.validate()?;
         let info = options.model.info();
         let folder = ModelFolder::new(&options.models_dir, info);
-        let model_file = options.precision.model_file_name();
-        let model_path = folder.path(model_file);
         let tokenizer_path = folder.path(info.tokenizer_file.name);
         require_file(&tokenizer_path, info.install_hint)?;
-        let graph_hint = match options.precision {
-            Precision::Full => info.install_hint.to_owned(),
-            Precision::Int8 => format!(
-                "run `$VRDNDI_CACHE/venv/bin/python models/quantize-int8.py {}` (needs {})",
-                folder.dir.display(),
-                folder.path("model.onnx").display()
-            ),
+        let graph = |device: ExecutionDevice| -> Result<(Precision, PathBuf)> {
+            let has_int8 = folder.path(Precision::Int8.model_file_name()).is_file();
+            let precision = options.precision.resolve(device, has_int8);
+            let path = folder.path(precision.model_file_name());
+            let hint = match precision {
+                Precision::Int8 => format!(
+                    "run `$VRDNDI_CACHE/venv/bin/python models/quantize-int8.py {}` (needs {})",
+                    folder.dir.display(),
+                    folder.path("model.onnx").display()
+                ),
+                Precision::Full | Precision::Auto => info.install_hint.to_owned(),
+            };
+            require_file(&path, &hint)?;
+            Ok((precision, path))
         };
-        require_file(&model_path, &graph_hint)?;
 
         let library = runtime::resolve_library(options.runtime_library.as_deref())?;
         let environment = runtime::environment(&library)?;
         let (tokenizer, pad_id) = TextTokenizer::from_file(&tokenizer_path, options.effective_max_length())?;
-        let (session, device) = open_session(&environment, &model_path, &options)?;
+        let (session, device, precision, model_path) = open_session(&environment, graph, &options)?;
 
         let inputs: Vec<&str> = session.inputs().iter().map(|i| i.name()).collect();
         for needed in ["input_ids", "attention_mask"] {
@@ -89,8 +93,15 @@ impl Embedder {
         }
         let feeds_token_type_ids = inputs.contains(&"token_type_ids");
         let output = pick_output(&session, &model_path, info)?;
-        let model_key = folder.model_key(model_file)?;
-        tracing::info!(model = info.name, key = %model_key, device = device.name(), threads = options.threads, "embedding model loaded");
+        let model_key = folder.model_key(precision.model_file_name())?;
+        tracing::info!(
+            model = info.name,
+            key = %model_key,
+            device = device.name(),
+            precision = precision.name(),
+            threads = options.threads,
+            "embedding model loaded"
+        );
         Ok(Embedder {
             info,
             tokenizer,
@@ -101,7 +112,7 @@ impl Embedder {
             batch_size: options.batch_size,
             sort_by_length: options.sort_by_length,
             device,
-            precision: options.precision,
+            precision,
             model_key,
             model_path,
         })
@@ -173,6 +184,7 @@ impl Embedder {
         self.device
     }
 
+    /// The weights loaded (never `Auto`: what it resolved to).
     pub fn precision(&self) -> Precision {
         self.precision
     }
@@ -244,14 +256,23 @@ fn mismatch(path: &Path, info: &'static ModelInfo, detail: String) -> EmbedError
 
 /// A session on the device asked for. `Auto` tries CUDA, then the CPU with one warning; `Cuda`
 /// fails with the reason instead of falling back.
-fn open_session(environment: &ort::environment::Environment, path: &Path, options: &EmbedderOptions) -> Result<(Session, ExecutionDevice)> {
+/// The graph to load on a device: which precision and its path (it depends on the device when the
+/// precision is `Auto`).
+type Graph = (Precision, PathBuf);
+
+fn open_session(
+    environment: &ort::environment::Environment,
+    graph: impl Fn(ExecutionDevice) -> Result<Graph>,
+    options: &EmbedderOptions,
+) -> Result<(Session, ExecutionDevice, Precision, PathBuf)> {
     let mut cuda_failure = None;
     for &device in runtime::attempts(options.device) {
+        let (precision, path) = graph(device)?;
         let builder = Session::builder(environment)
             .and_then(|b| b.with_optimization_level(GraphOptimizationLevel::All).map_err(Into::into))
             .and_then(|b| b.with_intra_threads(options.threads).map_err(Into::into))
             .and_then(|b| b.with_inter_threads(1).map_err(Into::into))
-            .map_err(|source| EmbedError::Session { path: path.to_path_buf(), source })?;
+            .map_err(|source| EmbedError::Session { path: path.clone(), source })?;
         let mut builder = match device {
             ExecutionDevice::Cpu => runtime::with_cpu(builder)?,
             ExecutionDevice::Cuda => match runtime::with_cuda(builder) {
@@ -262,15 +283,15 @@ fn open_session(environment: &ort::environment::Environment, path: &Path, option
                 }
             },
         };
-        match builder.commit_from_file(path) {
+        match builder.commit_from_file(&path) {
             Ok(session) => {
                 if let (ExecutionDevice::Cpu, Some(reason)) = (device, &cuda_failure) {
                     tracing::warn!("embedding on the CPU: CUDA is not available: {reason}");
                 }
-                return Ok((session, device));
+                return Ok((session, device, precision, path));
             }
             Err(source) if device == ExecutionDevice::Cuda => cuda_failure = Some(source.to_string()),
-            Err(source) => return Err(EmbedError::Session { path: path.to_path_buf(), source }),
+            Err(source) => return Err(EmbedError::Session { path, source }),
         }
     }
     debug_assert!(options.device == Device::Cuda);

@@ -33,17 +33,39 @@ pub enum Precision {
     /// `model.onnx` as built or fetched.
     #[default]
     Full,
+    /// The int8 graph on the CPU when the folder has one, the full graph on CUDA (dynamic int8
+    /// quantisation gains nothing there; its integer matmuls fall back to the CPU) or when no int8
+    /// graph was made. [`Embedder::precision`](crate::Embedder::precision) tells which was loaded.
+    Auto,
     /// `model.int8.onnx`, made by `models/quantize-int8.py` (dynamic int8 quantisation: about 2x
     /// faster on CPU, embeddings within 0.99 cosine of the full model; see BENCHMARKS.md).
     Int8,
 }
 
 impl Precision {
-    /// The graph's file name in the model folder.
+    /// The graph's file name in the model folder (`Auto` before it is resolved: the full one).
     pub fn model_file_name(self) -> &'static str {
         match self {
-            Precision::Full => "model.onnx",
+            Precision::Full | Precision::Auto => "model.onnx",
             Precision::Int8 => "model.int8.onnx",
+        }
+    }
+
+    /// What `self` means on `device`, given whether the folder has an int8 graph.
+    pub(crate) fn resolve(self, device: crate::runtime::ExecutionDevice, has_int8: bool) -> Precision {
+        match (self, device) {
+            (Precision::Auto, crate::runtime::ExecutionDevice::Cpu) if has_int8 => Precision::Int8,
+            (Precision::Auto, _) => Precision::Full,
+            (fixed, _) => fixed,
+        }
+    }
+
+    /// The name people use for it (`VRDNDI_EMBED_PRECISION`, `vrdndi status`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Full => "full",
+            Precision::Auto => "auto",
+            Precision::Int8 => "int8",
         }
     }
 }
@@ -185,6 +207,16 @@ mod tests {
         assert_eq!(options.precision, Precision::Full);
         assert!(options.sort_by_length && options.threads >= 1);
         assert!(options.validate().is_ok());
+    }
+
+    #[test]
+    fn auto_precision_is_int8_only_on_the_cpu_and_only_when_there_is_an_int8_graph() {
+        use crate::runtime::ExecutionDevice::{Cpu, Cuda};
+        assert_eq!(Precision::Auto.resolve(Cpu, true), Precision::Int8);
+        assert_eq!(Precision::Auto.resolve(Cpu, false), Precision::Full);
+        assert_eq!(Precision::Auto.resolve(Cuda, true), Precision::Full);
+        assert_eq!(Precision::Int8.resolve(Cuda, true), Precision::Int8);
+        assert_eq!(Precision::Full.resolve(Cpu, true), Precision::Full);
     }
 
     #[test]

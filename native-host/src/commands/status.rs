@@ -18,7 +18,7 @@ pub struct StatusArgs {
 pub fn run(config: &Config, args: StatusArgs) -> anyhow::Result<()> {
     let mut client = DaemonClient::connect_or_spawn(config).context("cannot reach the Vrdndi daemon")?;
     let status = match client.call(RequestBody::Status(StatusRequest {}))? {
-        ResponseBody::Status(status) => status,
+        ResponseBody::Status(status) => *status,
         ResponseBody::Error(error) => bail!("the daemon refused: {} ({})", error.message, error.name),
         other => bail!("the daemon answered status with {other:?}"),
     };
@@ -44,8 +44,9 @@ fn summary(status: &StatusReply) -> Vec<String> {
             c.videos, c.labels, c.impressions, c.watches, c.history, c.embeddings
         ),
         format!(
-            "model          {} on {}{}",
+            "model          {}{} on {}{}",
             model.embedder.as_deref().unwrap_or("none"),
+            model.precision.as_deref().map(|p| format!(" ({p})")).unwrap_or_default(),
             model.device.as_deref().unwrap_or("-"),
             problem(&model.problem)
         ),

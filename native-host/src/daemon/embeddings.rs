@@ -36,7 +36,9 @@ use crate::config::{Config, Device};
 /// A failed load is tried again after this long (a fast failure: a missing file).
 pub const RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// `full` (default) or `int8`: which weights the daemon loads (`model.onnx` or `model.int8.onnx`).
+/// `auto` (default: int8 on the CPU when the model folder has it, else full), `full` or `int8`:
+/// which weights the daemon loads (`model.onnx` or `model.int8.onnx`). int8 meets the ranking
+/// targets on two cores that full does not, within 0.99 cosine of it (BENCHMARKS.md).
 pub const PRECISION_ENV: &str = "VRDNDI_EMBED_PRECISION";
 
 /// Texts per model call for background work: small, so a ranking waits at most one chunk.
@@ -73,6 +75,14 @@ impl From<EmbeddingsError> for Failure {
             EmbeddingsError::Closing => Failure::new(ErrorCode::ModelUnavailable, "the daemon is exiting; ask again"),
         }
     }
+}
+
+/// What [`EmbedderSlot::describe`] tells `status`.
+pub struct LoadedModel {
+    pub name: Option<String>,
+    pub device: String,
+    pub precision: Option<String>,
+    pub problem: Option<String>,
 }
 
 enum State {
@@ -185,13 +195,24 @@ impl EmbedderSlot {
         Ok(Embeddings { embedder: self.get()?, store: store.clone(), gate: self.gate.clone(), inside: self.inside.clone() })
     }
 
-    /// For `status`: the model's name, the device it runs on, and why it is not loaded.
-    pub fn describe(&self) -> (Option<String>, String, Option<String>) {
+    /// For `status`: what is loaded and on which device, or why nothing is.
+    pub fn describe(&self) -> LoadedModel {
+        let waiting = |problem: &str| LoadedModel {
+            name: None,
+            device: self.device.name().to_owned(),
+            precision: None,
+            problem: Some(problem.to_owned()),
+        };
         match &*self.lock() {
-            State::Ready(embedder) => (Some(embedder.info().name.to_owned()), embedder.device().name().to_owned(), None),
-            State::Loading => (None, self.device.name().to_owned(), Some("the embedding model is loading".to_owned())),
-            State::Idle => (None, self.device.name().to_owned(), Some("the embedding model loads at the first ranking".to_owned())),
-            State::Failed { message, .. } => (None, self.device.name().to_owned(), Some(message.clone())),
+            State::Ready(embedder) => LoadedModel {
+                name: Some(embedder.info().name.to_owned()),
+                device: embedder.device().name().to_owned(),
+                precision: Some(embedder.precision().name().to_owned()),
+                problem: None,
+            },
+            State::Loading => waiting("the embedding model is loading"),
+            State::Idle => waiting("the embedding model loads at the first ranking"),
+            State::Failed { message, .. } => waiting(message),
         }
     }
 
@@ -231,9 +252,10 @@ fn options(config: &Config) -> Result<EmbedderOptions, String> {
         Device::Cuda => vrdndi_embed::Device::Cuda,
     };
     let precision = match std::env::var(PRECISION_ENV).ok().as_deref().map(str::trim) {
-        None | Some("" | "full") => Precision::Full,
+        None | Some("" | "auto") => Precision::Auto,
+        Some("full") => Precision::Full,
         Some("int8") => Precision::Int8,
-        Some(other) => return Err(format!("{PRECISION_ENV}={other:?} is not `full` or `int8`")),
+        Some(other) => return Err(format!("{PRECISION_ENV}={other:?} is not `auto`, `full` or `int8`")),
     };
     Ok(EmbedderOptions::new(model)
         .with_data_dir(&config.data_dir)

@@ -169,7 +169,7 @@ impl Ranker {
 
     pub fn status(&self) -> ModelStatus {
         let inner = &self.inner;
-        let (embedder, device, problem) = inner.slot.describe();
+        let loaded = inner.slot.describe();
         let scorer = inner.scorer.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         // Before the embedder is loaded, the saved model's own description still says what it is.
         let config = match scorer.as_ref().map(|s| s.ranker.model()) {
@@ -177,9 +177,10 @@ impl Ranker {
             None => read_model_config(&inner.model_dir()),
         };
         ModelStatus {
-            embedder,
-            device: Some(device),
-            problem: problem.or_else(|| scorer.and_then(|s| s.problem)),
+            embedder: loaded.name,
+            device: Some(loaded.device),
+            precision: loaded.precision,
+            problem: loaded.problem.or_else(|| scorer.and_then(|s| s.problem)),
             trained_at: config.as_ref().map(|c| c.trained_at),
             last_metrics: config.map(|c| metrics_summary(&c)),
         }

@@ -56,7 +56,7 @@ impl Service {
             RequestBody::Feedback(feedback) => self.feedback(feedback).map(ResponseBody::Ack),
             RequestBody::Undo(undo) => self.undo(&undo).map(ResponseBody::Ack),
             RequestBody::Watched(watched) => self.watched(watched).map(ResponseBody::Ack),
-            RequestBody::Status(_) => Ok(ResponseBody::Status(self.status())),
+            RequestBody::Status(_) => Ok(ResponseBody::Status(Box::new(self.status()))),
             RequestBody::Context(context) => self.context(&context).map(ResponseBody::Context),
             RequestBody::Import(import) => self.import(import).map(ResponseBody::Imported),
             RequestBody::Train(train) => self.ranker.train(&train).map(ResponseBody::Trained),

@@ -260,7 +260,7 @@ pub fn feedback(id: u64, feedback_id: &str, i: usize) -> Value {
 
 pub fn status(client: &mut DaemonClient) -> StatusReply {
     match client.call(RequestBody::Status(StatusRequest {})).expect("answered") {
-        ResponseBody::Status(status) => status,
+        ResponseBody::Status(status) => *status,
         other => panic!("status answered {other:?}"),
     }
 }

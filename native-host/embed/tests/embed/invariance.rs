@@ -80,3 +80,51 @@ fn model_key_names_the_model_and_its_graph() {
     assert_eq!(full.model_key(), format!("multilingual-e5-small@{}", &hash[..12]));
     assert_eq!(full.precision(), Precision::Full);
 }
+
+/// A models dir whose e5 folder links to the real files, without `model.int8.onnx` unless asked.
+fn linked_models_dir(with_int8: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("multilingual-e5-small");
+    std::fs::create_dir(&folder).expect("mkdir");
+    for name in ["model.onnx", "tokenizer.json", "model.json", "model.int8.onnx"] {
+        if name == "model.int8.onnx" && !with_int8 {
+            continue;
+        }
+        let source = common::e5_dir().join(name);
+        assert!(source.is_file(), "{} is missing: run scripts/deps.sh", source.display());
+        std::os::unix::fs::symlink(&source, folder.join(name)).expect("symlink");
+    }
+    dir
+}
+
+fn auto_on_cpu(models_dir: &std::path::Path) -> vrdndi_embed::Embedder {
+    vrdndi_embed::Embedder::new(
+        vrdndi_embed::EmbedderOptions::default()
+            .with_models_dir(models_dir)
+            .with_threads(2)
+            .with_device(vrdndi_embed::Device::Cpu)
+            .with_precision(Precision::Auto),
+    )
+    .expect("load")
+}
+
+#[test]
+fn auto_precision_loads_int8_on_the_cpu_when_the_folder_has_it_and_keys_its_vectors_apart() {
+    let with = linked_models_dir(true);
+    let int8 = auto_on_cpu(with.path());
+    assert_eq!(int8.precision(), Precision::Int8);
+    assert!(int8.model_path().ends_with("model.int8.onnx"), "{}", int8.model_path().display());
+
+    let without = linked_models_dir(false);
+    let full = auto_on_cpu(without.path());
+    assert_eq!(full.precision(), Precision::Full);
+    assert_ne!(int8.model_key(), full.model_key(), "two graphs must never share cached vectors");
+
+    let titles = ["Rust async explained", "Lo-fi beats to relax to"];
+    let a = int8.embed_queries(&titles).expect("int8");
+    let b = full.embed_queries(&titles).expect("full");
+    for (x, y) in a.iter().zip(&b) {
+        let cos: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+        assert!(cos > 0.99, "int8 strays from full: cosine {cos}");
+    }
+}

@@ -114,7 +114,9 @@ fn bench(precision: &str, models: &Path, pool: &[Video], aw_url: Option<String>)
         cpu * 1000.0
     );
     let slate = &pool[SLATE..2 * SLATE];
-    for (name, when) in [("ranking now (the context of now is reused for 10 s)", None), ("ranking at a past time (context read every time)", at)] {
+    for (name, when) in
+        [("ranking now (the context of now is reused for 10 s)", None), ("ranking at a past time (context read every time)", at)]
+    {
         let mut warm = Vec::new();
         for _ in 0..WARM_RUNS {
             let t = Instant::now();
@@ -162,7 +164,9 @@ fn bench(precision: &str, models: &Path, pool: &[Video], aw_url: Option<String>)
     );
 
     let proc = std::fs::read_to_string(format!("/proc/{}/status", daemon.id())).unwrap();
-    let field = |name: &str| proc.lines().find(|l| l.starts_with(name)).map(|l| l.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0);
+    let field = |name: &str| {
+        proc.lines().find(|l| l.starts_with(name)).map(|l| l.split_whitespace().nth(1).unwrap().parse::<f64>().unwrap() / 1024.0)
+    };
     println!(
         "daemon peak RSS (VmHWM): {:.0} MiB; now (VmRSS): {:.0} MiB",
         field("VmHWM:").unwrap_or(f64::NAN),
@@ -239,7 +243,8 @@ fn titles() -> Vec<Video> {
     let mut ids = HashSet::new();
     let mut out = Vec::new();
     let mut add = |id: &str, title: String, channel: Option<String>| {
-        if Video::is_valid_id(id) && !title.trim().is_empty() && ids.insert(id.to_owned()) && seen.insert((title.clone(), channel.clone())) {
+        if Video::is_valid_id(id) && !title.trim().is_empty() && ids.insert(id.to_owned()) && seen.insert((title.clone(), channel.clone()))
+        {
             let mut video = Video::new(id, title);
             video.channel = channel;
             out.push(video);
@@ -253,7 +258,8 @@ fn titles() -> Vec<Video> {
     csvs.sort();
     for path in csvs {
         let mut reader = csv::Reader::from_path(&path).unwrap();
-        let headers: Vec<String> = reader.byte_headers().unwrap().iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_owned()).collect();
+        let headers: Vec<String> =
+            reader.byte_headers().unwrap().iter().map(|h| String::from_utf8_lossy(h).trim_start_matches('\u{feff}').to_owned()).collect();
         let column = |name: &str| headers.iter().position(|h| h == name);
         let (id, title, channel) = (column("video_id").unwrap(), column("title").unwrap(), column("channel_title"));
         for record in reader.byte_records().flatten() {

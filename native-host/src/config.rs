@@ -53,12 +53,7 @@ impl Config {
 
     pub fn new(data_dir: PathBuf, aw_url: Option<String>, device: Option<Device>, models_dir: Option<PathBuf>) -> Config {
         let models_dir = models_dir.unwrap_or_else(|| data_dir.join("models"));
-        Config {
-            data_dir,
-            aw_url: aw_url.unwrap_or_else(|| DEFAULT_AW_URL.to_owned()),
-            device: device.unwrap_or_default(),
-            models_dir,
-        }
+        Config { data_dir, aw_url: aw_url.unwrap_or_else(|| DEFAULT_AW_URL.to_owned()), device: device.unwrap_or_default(), models_dir }
     }
 
     pub fn store_dir(&self) -> PathBuf {
@@ -78,7 +73,5 @@ impl Config {
 /// The OS's per-user data dir: `~/.local/share/vrdndi` on Linux,
 /// `~/Library/Application Support/vrdndi` on macOS, `%APPDATA%\vrdndi` on Windows.
 pub fn default_data_dir() -> PathBuf {
-    directories::ProjectDirs::from("", "", "vrdndi")
-        .map(|dirs| dirs.data_dir().to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(".vrdndi"))
+    directories::ProjectDirs::from("", "", "vrdndi").map(|dirs| dirs.data_dir().to_path_buf()).unwrap_or_else(|| PathBuf::from(".vrdndi"))
 }

@@ -94,8 +94,7 @@ pub fn run(config: &Config) -> Result<Exit, DaemonError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(source) => return Err(DaemonError::StaleSocket { path: socket, source }),
     }
-    let listener = std::os::unix::net::UnixListener::bind(&socket)
-        .map_err(|source| DaemonError::Bind { path: socket.clone(), source })?;
+    let listener = std::os::unix::net::UnixListener::bind(&socket).map_err(|source| DaemonError::Bind { path: socket.clone(), source })?;
     // Connecting needs write permission on the socket: only its owner may talk to the store, even
     // when the data dir was made with looser permissions (by the logger, or by the person).
     if let Err(e) = std::fs::set_permissions(&socket, std::os::unix::fs::PermissionsExt::from_mode(0o600)) {

@@ -68,12 +68,8 @@ pub fn origin(id: &str) -> String {
 
 /// Every browser `native_messaging` can register with for this user on this OS, sorted.
 pub fn known_browsers() -> Vec<String> {
-    let mut keys: Vec<String> = paths::config()
-        .browsers
-        .keys()
-        .filter(|key| paths::browser_supports_scope(key, Scope::User).unwrap_or(false))
-        .cloned()
-        .collect();
+    let mut keys: Vec<String> =
+        paths::config().browsers.keys().filter(|key| paths::browser_supports_scope(key, Scope::User).unwrap_or(false)).cloned().collect();
     keys.sort();
     keys
 }
@@ -150,11 +146,8 @@ pub fn plan(config: &Config, request: &InstallRequest) -> Result<Plan, InstallEr
 
     let source = std::env::current_exe().map_err(InstallError::CurrentExe)?;
     let bin = bin_dir(config);
-    let (binary, wrapper) = if cfg!(windows) {
-        (bin.join("vrdndi.exe"), bin.join("vrdndi-host.cmd"))
-    } else {
-        (bin.join("vrdndi"), bin.join("vrdndi-host"))
-    };
+    let (binary, wrapper) =
+        if cfg!(windows) { (bin.join("vrdndi.exe"), bin.join("vrdndi-host.cmd")) } else { (bin.join("vrdndi"), bin.join("vrdndi-host")) };
     let mut config = config.clone();
     config.data_dir = absolute(&config.data_dir);
     config.models_dir = absolute(&config.models_dir);
@@ -186,17 +179,7 @@ pub fn plan(config: &Config, request: &InstallRequest) -> Result<Plan, InstallEr
         let json = manifest::render(Family::Chromium, &entry)?;
         targets.push(Target { browser: "user-data-dir".to_owned(), family: Family::Chromium, path, json, per_user: false });
     }
-    Ok(Plan {
-        source,
-        binary,
-        wrapper,
-        wrapper_text,
-        settings,
-        skipped_settings,
-        allowed_origins,
-        allowed_extensions,
-        targets,
-    })
+    Ok(Plan { source, binary, wrapper, wrapper_text, settings, skipped_settings, allowed_origins, allowed_extensions, targets })
 }
 
 /// Writes what `plan` decided: the binary, the wrapper, then each manifest, verifying each.
@@ -215,8 +198,7 @@ pub fn apply(plan: &Plan) -> Result<(), InstallError> {
                 Scope::User,
             )
             .map_err(|source| InstallError::Register { browser: target.browser.clone(), source })?;
-            let verified = native_messaging::verify_installed(HOST_NAME, Some(&[target.browser.as_str()]), Scope::User)
-                .unwrap_or(false);
+            let verified = native_messaging::verify_installed(HOST_NAME, Some(&[target.browser.as_str()]), Scope::User).unwrap_or(false);
             if !verified {
                 return Err(InstallError::NotVerified { browser: target.browser.clone(), path: target.path.clone() });
             }
@@ -327,7 +309,14 @@ mod tests {
     #[test]
     fn extension_ids_are_32_letters_a_to_p() {
         assert!(validate_extension_id(DEV_EXTENSION_ID).is_ok());
-        for bad in ["", "pceeajkljpiinfgnhnakckppgpdkepc", "pceeajkljpiinfgnhnakckppgpdkepcmm", "qceeajkljpiinfgnhnakckppgpdkepcm", "PCEEAJKLJPIINFGNHNAKCKPPGPDKEPCM", "pceeajkljpiinfgnhnakckppgpdkep/m"] {
+        for bad in [
+            "",
+            "pceeajkljpiinfgnhnakckppgpdkepc",
+            "pceeajkljpiinfgnhnakckppgpdkepcmm",
+            "qceeajkljpiinfgnhnakckppgpdkepcm",
+            "PCEEAJKLJPIINFGNHNAKCKPPGPDKEPCM",
+            "pceeajkljpiinfgnhnakckppgpdkep/m",
+        ] {
             assert!(validate_extension_id(bad).is_err(), "{bad:?} accepted");
         }
     }

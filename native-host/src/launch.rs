@@ -30,9 +30,7 @@ pub fn detect(args: &[OsString]) -> Launch {
         (Some(origin), _) if origin.starts_with("chrome-extension://") => {
             Launch::NativeHost(Caller::Chromium { origin: origin.to_owned() })
         }
-        (Some(manifest), Some(addon_id))
-            if manifest.ends_with(".json") && Path::new(manifest).is_file() && !addon_id.starts_with('-') =>
-        {
+        (Some(manifest), Some(addon_id)) if manifest.ends_with(".json") && Path::new(manifest).is_file() && !addon_id.starts_with('-') => {
             Launch::NativeHost(Caller::Firefox { addon_id: addon_id.to_owned() })
         }
         _ => Launch::CommandLine,

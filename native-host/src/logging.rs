@@ -51,18 +51,10 @@ pub fn init(config: &Config, mode: Mode) {
         Mode::Host | Mode::Daemon => file.appender().is_some(),
         Mode::Cli => true,
     };
-    let file_layer = file_ok.then(|| {
-        tracing_subscriber::fmt::layer()
-            .with_ansi(false)
-            .with_writer(file)
-            .with_filter(file_filter)
-    });
+    let file_layer = file_ok.then(|| tracing_subscriber::fmt::layer().with_ansi(false).with_writer(file).with_filter(file_filter));
     let stderr_layer = (mode == Mode::Cli || !file_ok).then(|| {
         let (filter, _) = filter_from_env(if mode == Mode::Cli { "warn" } else { "info" });
-        tracing_subscriber::fmt::layer()
-            .with_ansi(io::stderr().is_terminal())
-            .with_writer(io::stderr)
-            .with_filter(filter)
+        tracing_subscriber::fmt::layer().with_ansi(io::stderr().is_terminal()).with_writer(io::stderr).with_filter(filter)
     });
     let installed = tracing_subscriber::registry().with(file_layer).with(stderr_layer).try_init().is_ok();
     if installed {

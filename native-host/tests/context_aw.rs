@@ -91,11 +91,7 @@ fn the_context_at_three_in_the_morning_is_the_hackathon_work_before_it() {
 
     // The laptop was away from 02:37:34 to 02:43:43 (aw-watcher-afk): no activity there.
     let (away_from, away_to) = (t("2023-11-19T02:37:35Z"), t("2023-11-19T02:43:43Z"));
-    assert!(
-        !reply.events.iter().any(|e| e.start > away_from && e.start < away_to),
-        "an event while away: {:#?}",
-        reply.events
-    );
+    assert!(!reply.events.iter().any(|e| e.start > away_from && e.start < away_to), "an event while away: {:#?}", reply.events);
     // aw-server 0.12 keeps category rules in the browser, not on the server: none here.
     assert!(reply.events.iter().all(|e| e.category.is_empty()));
 }
@@ -129,10 +125,7 @@ fn the_export_file_gives_the_same_context_as_the_server() {
 
     // The same through the command line's --export.
     let via_cli = reply_of(
-        &vrdndi(&["context", "--at", "2023-11-19T03:00:00Z", "--json", "--export"])
-            .arg(c1_export())
-            .output()
-            .expect("run vrdndi"),
+        &vrdndi(&["context", "--at", "2023-11-19T03:00:00Z", "--json", "--export"]).arg(c1_export()).output().expect("run vrdndi"),
     );
     assert_eq!(via_cli.events, export.context_at(t("2023-11-19T03:00:00Z"), 60).expect("context"));
 }
@@ -144,10 +137,7 @@ fn status_names_the_buckets_of_the_laptop_and_reading_is_fast() {
     let runtime = runtime();
     let status = runtime.block_on(client.status());
     assert!(status.reachable, "{status:?}");
-    assert_eq!(
-        status.buckets,
-        ["aw-watcher-window_LAPTOP-MCRJASPH", "aw-watcher-afk_LAPTOP-MCRJASPH", "aw-watcher-web-firefox"]
-    );
+    assert_eq!(status.buckets, ["aw-watcher-window_LAPTOP-MCRJASPH", "aw-watcher-afk_LAPTOP-MCRJASPH", "aw-watcher-web-firefox"]);
 
     // Timing, warm (the first read also opens the connection).
     for minutes in [60, 360] {

@@ -279,9 +279,8 @@ fn importing_the_same_records_twice_adds_nothing_the_second_time() {
         {"kind": "search", "text": "sled transactions", "at": "2024-03-01T19:59:00Z"},
     ]))
     .expect("records");
-    let import = || {
-        vrdndi_protocol::RequestBody::Import(vrdndi_protocol::ImportRequest { source: "test".into(), records: records.clone() })
-    };
+    let import =
+        || vrdndi_protocol::RequestBody::Import(vrdndi_protocol::ImportRequest { source: "test".into(), records: records.clone() });
     let imported = |body| match body {
         ResponseBody::Imported(reply) => (reply.added, reply.duplicates),
         other => panic!("expected imported, got {other:?}"),

@@ -11,9 +11,8 @@ use serde_json::Value;
 const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("VRDNDI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir =
+        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     assert!(
         dir.join("data").is_dir(),
         "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",
@@ -53,8 +52,8 @@ fn context_separates_on_task_from_off_task_videos_on_a_real_export() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "vrdndi eval context failed: {stderr}");
     eprintln!("vrdndi eval context: {:.1}s", started.elapsed().as_secs_f64());
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not the JSON report ({e}); stderr: {stderr}"));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not the JSON report ({e}); stderr: {stderr}"));
 
     assert_eq!((report["on_task"].as_u64(), report["off_task"].as_u64()), (Some(21), Some(21)));
     assert_eq!(report["empty_contexts"], 0, "every label lies inside the export's not-AFK time");

@@ -12,14 +12,12 @@ use std::process::Command;
 use serde_json::Value;
 
 const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
-const METHODS: [&str; 8] =
-    ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
+const METHODS: [&str; 8] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
 const METRICS: [&str; 4] = ["ndcg@10", "recall@10", "mrr", "auc"];
 
 fn shared() -> PathBuf {
-    let dir = std::env::var_os("VRDNDI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir =
+        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     assert!(
         dir.join("data").is_dir(),
         "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",
@@ -100,7 +98,13 @@ fn a_real_history_is_ranked_by_every_method_without_leaking_and_a_planted_leak_i
 
     let leak = &report["leak_check"];
     assert_eq!(leak["slates"], 2);
-    for counter in ["history_at_or_after_ranking_time", "slate_videos_in_history", "negatives_watched", "training_after_split", "training_videos_on_slates"] {
+    for counter in [
+        "history_at_or_after_ranking_time",
+        "slate_videos_in_history",
+        "negatives_watched",
+        "training_after_split",
+        "training_videos_on_slates",
+    ] {
         assert_eq!(leak[counter], 0, "{counter}: {leak}");
     }
     // The same run again reads every embedding from the cache.

@@ -81,7 +81,8 @@ fn a_dry_run_reads_and_stores_nothing() {
     assert!(report.get("added").is_none());
     assert!(!dir.config.store_dir().exists(), "a dry run started the daemon");
 
-    let text = dir.vrdndi(&["import", "takeout", b3("html_watch_history_LemmingsCode").to_str().expect("utf-8"), "--dry-run"])
+    let text = dir
+        .vrdndi(&["import", "takeout", b3("html_watch_history_LemmingsCode").to_str().expect("utf-8"), "--dry-run"])
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&text.stdout);

@@ -74,9 +74,14 @@ fn b1_user1_thai_english_watch_and_search_history() {
     let (oldest, newest) = times(watches);
     assert_eq!((oldest.date_naive().to_string(), newest.date_naive().to_string()), ("2019-06-01".into(), "2021-12-30".into()));
     // Thai titles survive intact (SOURCE.txt: 18% Thai).
-    let thai = watches.iter().filter(|r| r.video.as_ref().is_some_and(|v| v.title.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)))).count();
+    let thai = watches
+        .iter()
+        .filter(|r| r.video.as_ref().is_some_and(|v| v.title.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c))))
+        .count();
     assert!(thai * 100 / watches.len() >= 10, "only {thai} Thai titles");
-    assert!(watches.iter().all(|r| r.video.as_ref().is_some_and(|v| v.channel.is_some() && v.channel_id.as_deref().is_some_and(|c| c.starts_with("UC")))));
+    assert!(watches
+        .iter()
+        .all(|r| r.video.as_ref().is_some_and(|v| v.channel.is_some() && v.channel_id.as_deref().is_some_and(|c| c.starts_with("UC")))));
 
     let search = file(&imported, "search-history.json");
     assert_eq!((search.entries, search.records.search), (464, 464));
@@ -240,8 +245,11 @@ fn takeout_2024_reads_name_videos_csv_and_has_no_likes() {
 
     // A playlist named like the likes playlist is likes.
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("Liked videos-videos.csv"), "Video ID,Playlist Video Creation Timestamp\nHk3vZ9qLm2A,2024-06-01T21:15:40+00:00\n")
-        .expect("writes");
+    std::fs::write(
+        dir.path().join("Liked videos-videos.csv"),
+        "Video ID,Playlist Video Creation Timestamp\nHk3vZ9qLm2A,2024-06-01T21:15:40+00:00\n",
+    )
+    .expect("writes");
     let liked = import(dir.path());
     assert_eq!(by_kind(records(&liked, "Liked videos-videos.csv")).get(&HistoryKind::Like), Some(&1));
 }
@@ -348,7 +356,9 @@ fn a_damaged_file_costs_only_itself_and_bad_entries_only_themselves() {
 fn localized_watched_phrases_never_reach_titles() {
     let dir = tempfile::tempdir().expect("temp dir");
     let entry = |title: &str, id: &str| {
-        format!(r#"{{"header":"YouTube","title":"{title}","titleUrl":"https://www.youtube.com/watch?v={id}","time":"2024-01-01T10:00:00Z"}}"#)
+        format!(
+            r#"{{"header":"YouTube","title":"{title}","titleUrl":"https://www.youtube.com/watch?v={id}","time":"2024-01-01T10:00:00Z"}}"#
+        )
     };
     let text = format!(
         "[{},{},{}]",
@@ -392,8 +402,7 @@ fn video_ads_shorts_links_and_music_links_are_kept_apart() {
     )
     .expect("writes");
     let imported = import(dir.path());
-    let kinds: Vec<(String, VideoKind)> =
-        imported.records().filter_map(|r| r.video.as_ref()).map(|v| (v.title.clone(), v.kind)).collect();
+    let kinds: Vec<(String, VideoKind)> = imported.records().filter_map(|r| r.video.as_ref()).map(|v| (v.title.clone(), v.kind)).collect();
     assert_eq!(
         kinds,
         vec![

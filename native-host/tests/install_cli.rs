@@ -158,7 +158,11 @@ fn dry_run_prints_every_manifest_and_where_it_goes_and_writes_nothing() {
     let wrapper = home.data().join("bin/vrdndi-host");
     let manifests = printed_manifests(&text);
     let expected: Vec<String> = LINUX_MANIFESTS.iter().map(|(_, p)| home.path().join(p).display().to_string()).collect();
-    assert_eq!(manifests.keys().cloned().collect::<Vec<_>>(), { let mut e = expected.clone(); e.sort(); e });
+    assert_eq!(manifests.keys().cloned().collect::<Vec<_>>(), {
+        let mut e = expected.clone();
+        e.sort();
+        e
+    });
     for (browser, relative) in LINUX_MANIFESTS {
         let (printed_for, manifest) = &manifests[&home.path().join(relative).display().to_string()];
         assert_eq!(printed_for, browser);
@@ -183,10 +187,7 @@ fn install_writes_what_the_dry_run_printed_a_browser_can_start_it_and_uninstall_
         assert_eq!(written, printed[&path.display().to_string()].1, "{browser}: the dry run printed what was written");
     }
     let installed = home.data().join("bin/vrdndi");
-    assert_eq!(
-        std::fs::metadata(&installed).expect("binary copied").len(),
-        std::fs::metadata(VRDNDI).expect("built binary").len()
-    );
+    assert_eq!(std::fs::metadata(&installed).expect("binary copied").len(), std::fs::metadata(VRDNDI).expect("built binary").len());
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(std::fs::metadata(&wrapper).expect("wrapper").permissions().mode() & 0o111, 0o111, "executable");
 
@@ -253,13 +254,7 @@ fn installing_again_from_the_installed_copy_while_a_host_runs_from_it_works() {
     let wrapper = home.data().join("bin/vrdndi-host");
 
     // A host the browser started keeps running from the installed binary.
-    let mut running = Command::new(&wrapper)
-        .arg(ORIGIN)
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let mut running = Command::new(&wrapper).arg(ORIGIN).env_clear().stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("starts");
     let output = home.command(&installed, &["install", "--browser", "chromium"]).output().expect("runs");
     stdout(&output);
     let output = home.vrdndi(&["install", "--browser", "chromium"]);

@@ -65,20 +65,8 @@ fn response_type(body: &ResponseBody) -> &'static str {
         ResponseBody::Feed(_) => "feed",
     }
 }
-const RESPONSE_TYPES: [&str; 12] = [
-    "hello",
-    "ranked",
-    "ack",
-    "status",
-    "context",
-    "imported",
-    "trained",
-    "error",
-    "history_page",
-    "exported",
-    "labels_imported",
-    "feed",
-];
+const RESPONSE_TYPES: [&str; 12] =
+    ["hello", "ranked", "ack", "status", "context", "imported", "trained", "error", "history_page", "exported", "labels_imported", "feed"];
 
 /// Every key the document writes must survive a round trip through the type: a misspelt
 /// optional field would otherwise be ignored silently.
@@ -122,11 +110,9 @@ fn every_json_example_parses_with_the_real_types() {
                         let typed = serde_json::to_value(&request).expect("serializes");
                         assert_keys_known(&value, &typed, "request", example.line);
                     }
-                    Err(failure) => assert!(
-                        next_is_error,
-                        "PROTOCOL.md line {}: request does not parse: {}",
-                        example.line, failure.reply.message
-                    ),
+                    Err(failure) => {
+                        assert!(next_is_error, "PROTOCOL.md line {}: request does not parse: {}", example.line, failure.reply.message)
+                    }
                 }
             }
             Label::Response => {

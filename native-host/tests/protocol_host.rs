@@ -16,8 +16,7 @@ fn hello_reports_the_protocol_version_and_every_request_type() {
     assert_eq!(reply["id"], 1);
     assert_eq!(reply["protocol"], PROTOCOL_VERSION);
     assert_eq!(reply["host_version"], env!("CARGO_PKG_VERSION"));
-    let capabilities: Vec<&str> =
-        reply["capabilities"].as_array().expect("a list").iter().map(|c| c.as_str().expect("names")).collect();
+    let capabilities: Vec<&str> = reply["capabilities"].as_array().expect("a list").iter().map(|c| c.as_str().expect("names")).collect();
     assert_eq!(capabilities, REQUEST_TYPES);
     let (status, _) = host.finish();
     assert_eq!(status.code(), Some(0));

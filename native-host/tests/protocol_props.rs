@@ -149,7 +149,13 @@ fn record() -> impl Strategy<Value = HistoryRecord> {
         HistoryKind::Subscription,
         HistoryKind::Playlist,
     ]);
-    (kind, proptest::option::of(video()), proptest::option::of("\\PC{0,20}"), proptest::option::of("UC[a-z]{22}"), proptest::option::of(time()))
+    (
+        kind,
+        proptest::option::of(video()),
+        proptest::option::of("\\PC{0,20}"),
+        proptest::option::of("UC[a-z]{22}"),
+        proptest::option::of(time()),
+    )
         .prop_map(|(kind, video, text, channel_id, at)| HistoryRecord { kind, video, text, channel_id, at })
 }
 

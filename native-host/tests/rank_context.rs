@@ -12,10 +12,10 @@
 //! Window titles reach the model without the browser's or editor's name (the FIELD-NOTES
 //! "measured trap": a " — Mozilla Firefox" suffix on every title drowned the topic).
 
-mod daemon_support;
-mod rank_support;
 #[path = "support/aw_server.rs"]
 mod aw_server;
+mod daemon_support;
+mod rank_support;
 
 use aw_server::AwServer;
 use rank_support::{b1_watches, of, ranked, trending, Scored, Session};
@@ -70,7 +70,11 @@ fn a_coding_tutorial_and_a_leisure_video_swap_places_between_coding_time_and_lei
     for tutorial in &tutorials {
         let id = &tutorial.video_id;
         assert!(of(&coding, id).productive > of(&coding, other).productive, "while coding, `{}` fits better", tutorial.title);
-        assert!(of(&leisure, other).productive > of(&leisure, id).productive, "while reading the news, `{}` fits better", leisure_video.title);
+        assert!(
+            of(&leisure, other).productive > of(&leisure, id).productive,
+            "while reading the news, `{}` fits better",
+            leisure_video.title
+        );
         assert!(position(&coding, id) < position(&coding, other), "coding time: `{}` above the late-night show", tutorial.title);
         assert!(position(&leisure, other) < position(&leisure, id), "leisure time: the late-night show above `{}`", tutorial.title);
     }

@@ -3,10 +3,10 @@
 //! C1 export), trained by the daemon, reported per fold and head, saved, and served again with
 //! bit-identical scores by a restarted daemon. Too few labels is `not_enough_data`, said plainly.
 
-mod daemon_support;
-mod rank_support;
 #[path = "support/aw_server.rs"]
 mod aw_server;
+mod daemon_support;
+mod rank_support;
 
 use aw_server::AwServer;
 use chrono::{DateTime, Duration, Utc};

@@ -82,10 +82,7 @@ impl From<ErrorCode> for u16 {
 impl TryFrom<u16> for ErrorCode {
     type Error = String;
     fn try_from(value: u16) -> Result<Self, String> {
-        ErrorCode::ALL
-            .into_iter()
-            .find(|code| *code as u16 == value)
-            .ok_or_else(|| format!("unknown error code {value}"))
+        ErrorCode::ALL.into_iter().find(|code| *code as u16 == value).ok_or_else(|| format!("unknown error code {value}"))
     }
 }
 

@@ -571,15 +571,10 @@ impl ParseFailure {
 /// Parses one request, telling apart bad JSON, an unknown type and a bad field, so that the
 /// sender learns which it was and the host can keep serving.
 pub fn parse_request(text: &str) -> Result<Request, ParseFailure> {
-    let value: Value = serde_json::from_str(text).map_err(|e| ParseFailure {
-        id: None,
-        reply: ErrorReply::new(ErrorCode::InvalidJson, format!("not JSON: {e}")),
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ParseFailure { id: None, reply: ErrorReply::new(ErrorCode::InvalidJson, format!("not JSON: {e}")) })?;
     let Value::Object(ref object) = value else {
-        return Err(ParseFailure {
-            id: None,
-            reply: ErrorReply::new(ErrorCode::InvalidJson, "a message must be a JSON object"),
-        });
+        return Err(ParseFailure { id: None, reply: ErrorReply::new(ErrorCode::InvalidJson, "a message must be a JSON object") });
     };
     let id = object.get("id").and_then(Value::as_u64);
     let fail = |code, message: String| ParseFailure { id, reply: ErrorReply::new(code, message) };
@@ -593,16 +588,12 @@ pub fn parse_request(text: &str) -> Result<Request, ParseFailure> {
         }
         Some(_) => {}
     }
-    let request: Request = serde_json::from_value(value)
-        .map_err(|e| fail(ErrorCode::InvalidRequest, format!("bad request: {e}")))?;
+    let request: Request = serde_json::from_value(value).map_err(|e| fail(ErrorCode::InvalidRequest, format!("bad request: {e}")))?;
     if let RequestBody::Hello(Hello { protocol, .. }) = &request.body {
         if *protocol != crate::PROTOCOL_VERSION {
             return Err(fail(
                 ErrorCode::UnsupportedVersion,
-                format!(
-                    "this host speaks protocol {}, the extension {protocol}: update both to the same release",
-                    crate::PROTOCOL_VERSION
-                ),
+                format!("this host speaks protocol {}, the extension {protocol}: update both to the same release", crate::PROTOCOL_VERSION),
             ));
         }
     }

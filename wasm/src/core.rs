@@ -204,8 +204,7 @@ impl Core {
             Page::Home => "home",
             Page::Watch(id) => {
                 let me = self.me.clone();
-                let dispatch: Rc<dyn Fn(WatchEvent)> =
-                    Rc::new(move |event| Core::with(&me, |core| core.on_watch_event(event)));
+                let dispatch: Rc<dyn Fn(WatchEvent)> = Rc::new(move |event| Core::with(&me, |core| core.on_watch_event(event)));
                 self.watch = Some(Watch::new(id.clone(), dispatch));
                 "watch"
             }

@@ -79,20 +79,14 @@ impl Listener {
         handler: impl FnMut(Event) + 'static,
     ) -> Result<Listener, Problem> {
         let closure = Closure::<dyn FnMut(Event)>::new(handler);
-        target
-            .add_event_listener_with_callback_and_bool(event, closure.as_ref().unchecked_ref(), capture)
-            .map_err(Problem::dom)?;
+        target.add_event_listener_with_callback_and_bool(event, closure.as_ref().unchecked_ref(), capture).map_err(Problem::dom)?;
         Ok(Listener { target: target.clone(), event, capture, closure })
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback_and_bool(
-            self.event,
-            self.closure.as_ref().unchecked_ref(),
-            self.capture,
-        );
+        let _ = self.target.remove_event_listener_with_callback_and_bool(self.event, self.closure.as_ref().unchecked_ref(), self.capture);
     }
 }
 
@@ -108,9 +102,9 @@ impl Observer {
         options: &MutationObserverInit,
         mut handler: impl FnMut(&js_sys::Array) + 'static,
     ) -> Result<Observer, Problem> {
-        let closure = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
-            move |records: js_sys::Array, _: MutationObserver| handler(&records),
-        );
+        let closure = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(move |records: js_sys::Array, _: MutationObserver| {
+            handler(&records)
+        });
         let observer = MutationObserver::new(closure.as_ref().unchecked_ref()).map_err(Problem::dom)?;
         observer.observe_with_options(target, options).map_err(Problem::dom)?;
         Ok(Observer { observer, _closure: closure })

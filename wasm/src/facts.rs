@@ -166,9 +166,20 @@ mod tests {
 
     #[test]
     fn links_without_a_valid_id_give_none() {
-        for href in ["", "/", "/watch", "/watch?v=", "/watch?v=short", "/watch?list=PL123", "/@someone",
-            "/watch?v=dQw4w9WgXcQextra", "/shorts/", "/playlist?list=PL", "javascript:alert(1)", "/watch?v=dQw4w9WgX<Q"]
-        {
+        for href in [
+            "",
+            "/",
+            "/watch",
+            "/watch?v=",
+            "/watch?v=short",
+            "/watch?list=PL123",
+            "/@someone",
+            "/watch?v=dQw4w9WgXcQextra",
+            "/shorts/",
+            "/playlist?list=PL",
+            "javascript:alert(1)",
+            "/watch?v=dQw4w9WgX<Q",
+        ] {
             assert_eq!(video_id_from_href(href), None, "{href}");
         }
     }

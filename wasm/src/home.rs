@@ -245,10 +245,7 @@ impl Home {
 
     fn apply_hiding(&self, child: &Element, item: &Item, settings: &Settings) -> Result<(), Problem> {
         let hide = match item {
-            Item::Tile(id) => self
-                .videos
-                .get(id)
-                .is_some_and(|video| settings.hides(video, self.scores.get(id).map(|s| s.final_score))),
+            Item::Tile(id) => self.videos.get(id).is_some_and(|video| settings.hides(video, self.scores.get(id).map(|s| s.final_score))),
             Item::Shelf { shorts } => *shorts && settings.hide_shorts,
             _ => false,
         };

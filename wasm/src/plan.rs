@@ -129,17 +129,12 @@ mod tests {
     fn settings_boost_first_and_hide_last() {
         let videos: HashMap<String, Video> = [("a", "@x"), ("b", "@boost"), ("c", "@block"), ("d", "@x")]
             .into_iter()
-            .map(|(id, channel)| {
-                (id.to_string(), Video { channel_id: Some(channel.into()), ..Video::new(id, id) })
-            })
+            .map(|(id, channel)| (id.to_string(), Video { channel_id: Some(channel.into()), ..Video::new(id, id) }))
             .collect();
-        let scores: HashMap<String, f32> = [("a", 0.9), ("b", 0.5), ("c", 0.8), ("d", 0.1)]
-            .into_iter()
-            .map(|(id, s)| (id.to_string(), s))
-            .collect();
+        let scores: HashMap<String, f32> =
+            [("a", 0.9), ("b", 0.5), ("c", 0.8), ("d", 0.1)].into_iter().map(|(id, s)| (id.to_string(), s)).collect();
         let settings =
-            Settings::from_json(&json!({"boostChannels": "@boost", "blockChannels": "@block", "hideBelow": 0.2}))
-                .expect("valid");
+            Settings::from_json(&json!({"boostChannels": "@boost", "blockChannels": "@block", "hideBelow": 0.2})).expect("valid");
         assert_eq!(apply_settings(&ids(&["a", "c", "b", "d"]), &videos, &scores, &settings), ids(&["b", "a", "c", "d"]));
     }
 

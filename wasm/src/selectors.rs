@@ -18,8 +18,7 @@ pub const HOME_BROWSE: &str = r#"ytd-browse[page-subtype="home"]"#;
 /// continuation spinner (layout since 2023: `ytd-rich-grid-renderer > #contents`, one flat list
 /// styled as rows by CSS; the older `ytd-rich-grid-row` wrappers are gone and not supported).
 /// A shelf (`ytd-rich-section-renderer`) has its own nested `#contents`, hence the child combinator.
-pub const HOME_GRID_CONTENTS: &str =
-    r#"ytd-browse[page-subtype="home"] ytd-rich-grid-renderer > #contents"#;
+pub const HOME_GRID_CONTENTS: &str = r#"ytd-browse[page-subtype="home"] ytd-rich-grid-renderer > #contents"#;
 
 /// A grid item: one tile, or an ad slot wearing the same wrapper.
 pub const RICH_ITEM: &str = "ytd-rich-item-renderer";

@@ -92,10 +92,9 @@ fn channels(value: Option<&Value>, key: &'static str) -> Result<Vec<String>, Set
     let names: Vec<String> = match value {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::String(text)) => text.split([',', '\n']).map(str::to_owned).collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|item| item.as_str().map(str::to_owned).ok_or(SettingsError::Channels(key)))
-            .collect::<Result<_, _>>()?,
+        Some(Value::Array(items)) => {
+            items.iter().map(|item| item.as_str().map(str::to_owned).ok_or(SettingsError::Channels(key))).collect::<Result<_, _>>()?
+        }
         Some(_) => return Err(SettingsError::Channels(key)),
     };
     Ok(names.iter().map(|name| name.trim().to_lowercase()).filter(|name| !name.is_empty()).collect())

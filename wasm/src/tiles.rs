@@ -64,9 +64,9 @@ pub fn read_video(element: &Element, video_id: &str) -> Result<Video, Problem> {
     let channel = channel_link.as_ref().map(text).filter(|name| !name.is_empty());
     let channel_id = match channel_link.and_then(|link| link.get_attribute("href")).and_then(|h| channel_from_href(&h)) {
         Some(id) => Some(id),
-        None => query(element, sel::TILE_AVATAR_LINK)?
-            .and_then(|link| link.get_attribute("href"))
-            .and_then(|href| channel_from_href(&href)),
+        None => {
+            query(element, sel::TILE_AVATAR_LINK)?.and_then(|link| link.get_attribute("href")).and_then(|href| channel_from_href(&href))
+        }
     };
     let duration_s = query(element, sel::DURATION_BADGE)?.and_then(|badge| parse_duration(&text(&badge)));
     let kind = if is_shorts_href(&link_href) || query(element, sel::SHORTS_LOCKUP)?.is_some() {
@@ -87,14 +87,5 @@ pub fn read_video(element: &Element, video_id: &str) -> Result<Video, Problem> {
         .and_then(|node| node.text_content())
         .map(|t| crate::facts::clean_text(&t))
         .filter(|t| !t.is_empty());
-    Ok(Video {
-        video_id: video_id.to_owned(),
-        title,
-        channel,
-        channel_id,
-        duration_s,
-        kind,
-        published_text,
-        ..Video::default()
-    })
+    Ok(Video { video_id: video_id.to_owned(), title, channel, channel_id, duration_s, kind, published_text, ..Video::default() })
 }

@@ -137,14 +137,10 @@ impl Watch {
     }
 
     fn send_feedback(&self, kind: FeedbackKind, messenger: &mut Messenger) -> Result<(), Problem> {
-        let feedback_id = format!("yt-{}-{}-{:08x}", self.video_id, js_sys::Date::now() as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
-        let body = RequestBody::Feedback(FeedbackRequest {
-            feedback_id,
-            video: self.video()?,
-            kind,
-            source: FeedbackSource::Youtube,
-            at: None,
-        });
+        let feedback_id =
+            format!("yt-{}-{}-{:08x}", self.video_id, js_sys::Date::now() as u64, (js_sys::Math::random() * f64::from(u32::MAX)) as u32);
+        let body =
+            RequestBody::Feedback(FeedbackRequest { feedback_id, video: self.video()?, kind, source: FeedbackSource::Youtube, at: None });
         messenger.send(body).map(|_| ())
     }
 

@@ -112,10 +112,8 @@ fn response_type_name(body: &ResponseBody) -> &'static str {
     }
 }
 
-const RESPONSE_TYPES: [&str; 12] = [
-    "hello", "ranked", "ack", "status", "context", "imported", "trained", "error",
-    "history_page", "exported", "labels_imported", "feed",
-];
+const RESPONSE_TYPES: [&str; 12] =
+    ["hello", "ranked", "ack", "status", "context", "imported", "trained", "error", "history_page", "exported", "labels_imported", "feed"];
 
 fn response_type_names() -> Vec<String> {
     let samples = vec![
@@ -144,8 +142,7 @@ fn protocol_js_names_every_type_code_and_kind_as_rust_does() {
     assert_eq!(c["MAX_MESSAGE_BYTES"], json!(MAX_MESSAGE_BYTES));
     assert_eq!(c["REQUEST_TYPES"], json!(REQUEST_TYPES));
     assert_eq!(c["RESPONSE_TYPES"], json!(response_type_names()));
-    let codes: serde_json::Map<String, Value> =
-        ErrorCode::ALL.iter().map(|code| (code.name().to_owned(), json!(*code as u16))).collect();
+    let codes: serde_json::Map<String, Value> = ErrorCode::ALL.iter().map(|code| (code.name().to_owned(), json!(*code as u16))).collect();
     assert_eq!(c["ERROR_CODES"], Value::Object(codes));
     assert_eq!(c["FEEDBACK_KINDS"], names(&all_feedback_kinds()));
     assert_eq!(c["FEEDBACK_SOURCES"], names(&all_sources()));
@@ -182,11 +179,7 @@ fn messages_built_in_javascript_are_requests_the_host_accepts() {
 #[test]
 fn the_hold_stylesheet_names_the_grid_and_marks_of_selectors_rs() {
     let css = std::fs::read_to_string(repo().join("extension/hold.css")).expect("extension/hold.css");
-    for needle in [
-        selectors::HOME_GRID_CONTENTS,
-        selectors::DONE_ATTRIBUTE,
-        selectors::HIDDEN_ATTRIBUTE,
-    ] {
+    for needle in [selectors::HOME_GRID_CONTENTS, selectors::DONE_ATTRIBUTE, selectors::HIDDEN_ATTRIBUTE] {
         assert!(css.contains(needle), "hold.css does not mention `{needle}`");
     }
 }

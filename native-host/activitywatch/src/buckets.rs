@@ -138,19 +138,16 @@ impl Picked {
 /// Chooses the host and its buckets.
 pub fn pick(buckets: &[BucketInfo], choice: &HostChoice) -> Result<Picked, Error> {
     let newest_first = |kind: &str, host: Option<&str>| -> Vec<&BucketInfo> {
-        let mut found: Vec<&BucketInfo> = buckets
-            .iter()
-            .filter(|b| b.kind == kind && host.is_none_or(|h| b.hostname.eq_ignore_ascii_case(h)))
-            .collect();
+        let mut found: Vec<&BucketInfo> =
+            buckets.iter().filter(|b| b.kind == kind && host.is_none_or(|h| b.hostname.eq_ignore_ascii_case(h))).collect();
         found.sort_by(|a, b| b.last_updated.cmp(&a.last_updated).then_with(|| a.id.cmp(&b.id)));
         found
     };
     let window = match choice {
         HostChoice::Exact(host) => newest_first(WINDOW_TYPE, Some(host)).first().copied(),
-        HostChoice::Prefer(host) => newest_first(WINDOW_TYPE, Some(host))
-            .first()
-            .copied()
-            .or_else(|| newest_first(WINDOW_TYPE, None).first().copied()),
+        HostChoice::Prefer(host) => {
+            newest_first(WINDOW_TYPE, Some(host)).first().copied().or_else(|| newest_first(WINDOW_TYPE, None).first().copied())
+        }
     };
     let Some(window) = window else {
         return Err(Error::NoWindowBucket {
@@ -175,13 +172,7 @@ mod tests {
     use super::*;
 
     fn bucket(id: &str, kind: &str, host: &str, updated: &str) -> BucketInfo {
-        BucketInfo {
-            id: id.into(),
-            kind: kind.into(),
-            client: String::new(),
-            hostname: host.into(),
-            last_updated: updated.parse().ok(),
-        }
+        BucketInfo { id: id.into(), kind: kind.into(), client: String::new(), hostname: host.into(), last_updated: updated.parse().ok() }
     }
 
     fn two_hosts() -> Vec<BucketInfo> {

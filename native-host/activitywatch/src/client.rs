@@ -138,9 +138,7 @@ impl AwClient {
     }
 
     async fn bounded<T>(&self, work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
-        tokio::time::timeout(self.budget, work)
-            .await
-            .unwrap_or_else(|_| Err(Error::Timeout { url: self.url(), budget: self.budget }))
+        tokio::time::timeout(self.budget, work).await.unwrap_or_else(|_| Err(Error::Timeout { url: self.url(), budget: self.budget }))
     }
 
     async fn buckets_unbounded(&self) -> Result<Vec<BucketInfo>, Error> {
@@ -171,16 +169,10 @@ impl AwClient {
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, Error> {
         let url = self.base.join(path).map_err(|e| Error::InvalidUrl { url: self.url(), reason: e.to_string() })?;
-        let response = self
-            .http
-            .get(url)
-            .query(query)
-            .send()
-            .await
-            .map_err(|source| match source.is_timeout() {
-                true => Error::Timeout { url: self.url(), budget: self.budget },
-                false => Error::Unreachable { url: self.url(), source },
-            })?;
+        let response = self.http.get(url).query(query).send().await.map_err(|source| match source.is_timeout() {
+            true => Error::Timeout { url: self.url(), budget: self.budget },
+            false => Error::Unreachable { url: self.url(), source },
+        })?;
         let status = response.status();
         if status != StatusCode::OK {
             return Err(Error::HttpStatus { url: self.url(), path: format!("/{path}"), status: status.as_u16() });

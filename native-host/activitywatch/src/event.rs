@@ -134,10 +134,8 @@ mod tests {
     #[test]
     fn offsets_and_naive_times_are_read_as_the_same_utc_instant() {
         let with_offset: RawEvent =
-            serde_json::from_str(r#"{"timestamp":"2023-11-19T04:00:00+01:00","duration":1,"data":{}}"#)
-                .expect("event");
-        let naive: RawEvent =
-            serde_json::from_str(r#"{"timestamp":"2023-11-19T03:00:00.000","duration":1}"#).expect("event");
+            serde_json::from_str(r#"{"timestamp":"2023-11-19T04:00:00+01:00","duration":1,"data":{}}"#).expect("event");
+        let naive: RawEvent = serde_json::from_str(r#"{"timestamp":"2023-11-19T03:00:00.000","duration":1}"#).expect("event");
         assert_eq!(with_offset.timestamp, t("2023-11-19T03:00:00Z"));
         assert_eq!(naive.timestamp, with_offset.timestamp);
     }
@@ -159,14 +157,8 @@ mod tests {
             s("2023-01-01T11:00:00Z", "2023-01-01T11:00:00Z"),
             s("2023-01-01T12:00:00Z", "2023-01-01T12:01:00Z"),
         ]);
-        assert_eq!(
-            joined,
-            vec![s("2023-01-01T10:00:00Z", "2023-01-01T10:11:00Z"), s("2023-01-01T12:00:00Z", "2023-01-01T12:01:00Z")]
-        );
+        assert_eq!(joined, vec![s("2023-01-01T10:00:00Z", "2023-01-01T10:11:00Z"), s("2023-01-01T12:00:00Z", "2023-01-01T12:01:00Z")]);
         let clipped = clip_to(&s("2023-01-01T10:10:30Z", "2023-01-01T12:00:30Z"), &joined);
-        assert_eq!(
-            clipped,
-            vec![s("2023-01-01T10:10:30Z", "2023-01-01T10:11:00Z"), s("2023-01-01T12:00:00Z", "2023-01-01T12:00:30Z")]
-        );
+        assert_eq!(clipped, vec![s("2023-01-01T10:10:30Z", "2023-01-01T10:11:00Z"), s("2023-01-01T12:00:00Z", "2023-01-01T12:00:30Z")]);
     }
 }

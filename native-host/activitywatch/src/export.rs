@@ -58,8 +58,8 @@ impl AwExport {
 
     /// Reads an export from memory; `origin` names it in errors.
     pub fn from_slice(bytes: &[u8], origin: &Path) -> Result<AwExport, Error> {
-        let file: ExportFile = serde_json::from_slice(bytes)
-            .map_err(|source| Error::ParseExport { path: PathBuf::from(origin), source })?;
+        let file: ExportFile =
+            serde_json::from_slice(bytes).map_err(|source| Error::ParseExport { path: PathBuf::from(origin), source })?;
         let mut buckets = Vec::with_capacity(file.buckets.len());
         let mut events = HashMap::with_capacity(file.buckets.len());
         for (key, bucket) in file.buckets {

@@ -30,8 +30,7 @@ pub struct LocalTimeFeatures {
 /// The features of `at` as the clock in `tz` showed it.
 pub fn local_time_features(at: DateTime<Utc>, tz: Tz) -> LocalTimeFeatures {
     let local = at.with_timezone(&tz);
-    let hour = f64::from(local.num_seconds_from_midnight()) / 3600.0
-        + f64::from(local.nanosecond().min(999_999_999)) / 3.6e12;
+    let hour = f64::from(local.num_seconds_from_midnight()) / 3600.0 + f64::from(local.nanosecond().min(999_999_999)) / 3.6e12;
     let angle = TAU * hour / 24.0;
     LocalTimeFeatures {
         hour,

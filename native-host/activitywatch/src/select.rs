@@ -67,12 +67,9 @@ impl<'a> Piece<'a> {
 /// The context events in `range` (see the module doc for the rules).
 pub fn build(fetched: &Fetched, rules: &CategoryRules, range: Span) -> Vec<ContextEvent> {
     let active = match &fetched.afk {
-        Some(afk) => union(
-            afk.iter()
-                .filter(|e| e.field("status") == Some("not-afk"))
-                .filter_map(|e| e.span().intersect(&range))
-                .collect(),
-        ),
+        Some(afk) => {
+            union(afk.iter().filter(|e| e.field("status") == Some("not-afk")).filter_map(|e| e.span().intersect(&range)).collect())
+        }
         None => vec![range],
     };
     let web: Vec<Vec<(Span, &RawEvent)>> = fetched.web.iter().map(|events| timeline(events, range)).collect();
@@ -109,8 +106,7 @@ pub fn build(fetched: &Fetched, rules: &CategoryRules, range: Span) -> Vec<Conte
 /// Events clipped to `range`, sorted, made disjoint (a later event cuts short an earlier one it
 /// overlaps: the watcher's newest report is the current one).
 fn timeline(events: &[RawEvent], range: Span) -> Vec<(Span, &RawEvent)> {
-    let mut spans: Vec<(Span, &RawEvent)> =
-        events.iter().filter_map(|e| e.span().intersect(&range).map(|s| (s, e))).collect();
+    let mut spans: Vec<(Span, &RawEvent)> = events.iter().filter_map(|e| e.span().intersect(&range).map(|s| (s, e))).collect();
     spans.sort_by_key(|(s, _)| *s);
     let mut out: Vec<(Span, &RawEvent)> = Vec::with_capacity(spans.len());
     for (span, event) in spans {
@@ -163,11 +159,7 @@ fn join_touching(mut pieces: Vec<Piece<'_>>) -> Vec<Piece<'_>> {
     let mut out: Vec<Piece<'_>> = Vec::with_capacity(pieces.len());
     for piece in pieces {
         match out.last_mut() {
-            Some(last)
-                if last.app == piece.app
-                    && last.title == piece.title
-                    && piece.span.start - last.span.end < JOIN_GAP =>
-            {
+            Some(last) if last.app == piece.app && last.title == piece.title && piece.span.start - last.span.end < JOIN_GAP => {
                 last.span.end = last.span.end.max(piece.span.end);
             }
             _ => out.push(piece),

@@ -83,10 +83,7 @@ fn is_app_name(segment: &str, stem: &str) -> bool {
 /// A browser profile or private-mode segment: "Profile 1", "InPrivate", "[InPrivate]".
 fn is_profile(segment: &str) -> bool {
     let lower = segment.trim().trim_matches(['[', ']']).to_lowercase();
-    lower == "inprivate"
-        || lower
-            .strip_prefix("profile ")
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    lower == "inprivate" || lower.strip_prefix("profile ").is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// "Google Chrome (Incognito)" -> "Google Chrome".
@@ -110,7 +107,11 @@ mod tests {
             ("firefox.exe", "Hacker News \u{2014} Mozilla Firefox Private Browsing", "Hacker News"),
             ("firefox.exe", "Mozilla Firefox Private Browsing", ""),
             ("Code.exe", "activity_watch.py - MHacks [WSL: Ubuntu] - Visual Studio Code", "activity_watch.py - MHacks [WSL: Ubuntu]"),
-            ("Code.exe", "\u{25CF} aw-buckets-export.json - MHacks [WSL: Ubuntu] - Visual Studio Code", "aw-buckets-export.json - MHacks [WSL: Ubuntu]"),
+            (
+                "Code.exe",
+                "\u{25CF} aw-buckets-export.json - MHacks [WSL: Ubuntu] - Visual Studio Code",
+                "aw-buckets-export.json - MHacks [WSL: Ubuntu]",
+            ),
             (
                 "msedge.exe",
                 "Adobe Firefly \u{2013} Generative AI for everyone - Profile 1 - Microsoft\u{200B} Edge",

@@ -38,9 +38,7 @@ fn parse_args() -> Result<Args, String> {
         threads: 2,
         batch_size: 32,
         rounds: 2,
-        model_dir: std::env::var_os("VRDNDI_MODELS_DIR")
-            .map(|d| PathBuf::from(d).join("multilingual-e5-small"))
-            .unwrap_or_default(),
+        model_dir: std::env::var_os("VRDNDI_MODELS_DIR").map(|d| PathBuf::from(d).join("multilingual-e5-small")).unwrap_or_default(),
         python: true,
     };
     let mut it = std::env::args().skip(1);
@@ -180,7 +178,14 @@ fn run() -> Result<(), String> {
         return Err(format!("only {} distinct titles in {}", titles.len(), titles::trending_csv().display()));
     }
     let has_int8 = args.model_dir.join("model.int8.onnx").is_file();
-    eprintln!("bench: {} titles, {} threads, batch {}, {} rounds, model {}", titles.len(), args.threads, args.batch_size, args.rounds, args.model_dir.display());
+    eprintln!(
+        "bench: {} titles, {} threads, batch {}, {} rounds, model {}",
+        titles.len(),
+        args.threads,
+        args.batch_size,
+        args.rounds,
+        args.model_dir.display()
+    );
 
     // The default configuration first, alone in the process, for its memory.
     let full_sorted = rust_embedder(&args, Precision::Full, true)?;
@@ -243,16 +248,15 @@ fn run() -> Result<(), String> {
     println!("|---|---:|---:|---:|---:|");
     for (key, name) in rows {
         if let Some(&(wall, cpu)) = best.get(key) {
-            println!(
-                "| {name} | {wall:.0} | {} | {cpu:.0} | {} |",
-                ratio(wall, base.map(|b| b.0)),
-                ratio(cpu, base.map(|b| b.1))
-            );
+            println!("| {name} | {wall:.0} | {} | {cpu:.0} | {} |", ratio(wall, base.map(|b| b.0)), ratio(cpu, base.map(|b| b.1)));
         }
     }
     if let Some((min, mean)) = int8_cos {
         println!("\nint8 vs fp32 (Rust, all {} titles): cosine min {min:.4}, mean {mean:.4}", titles.len());
     }
-    println!("Rust peak RSS with the default model loaded, after embedding {} titles: {peak:.0} MiB (current {current:.0} MiB)", titles.len());
+    println!(
+        "Rust peak RSS with the default model loaded, after embedding {} titles: {peak:.0} MiB (current {current:.0} MiB)",
+        titles.len()
+    );
     Ok(())
 }

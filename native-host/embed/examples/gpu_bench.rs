@@ -82,7 +82,10 @@ fn load_titles(path: Option<&PathBuf>, limit: usize) -> Result<Vec<String>, Stri
             .map(str::to_owned)
             .collect(),
         None => {
-            let words = ["how", "to", "build", "a", "fast", "rust", "server", "music", "video", "official", "live", "news", "today", "review", "best", "game"];
+            let words = [
+                "how", "to", "build", "a", "fast", "rust", "server", "music", "video", "official", "live", "news", "today", "review",
+                "best", "game",
+            ];
             (0..997).map(|i| (0..4 + i % 13).map(|j| words[(i * 7 + j * 3) % words.len()]).collect::<Vec<_>>().join(" ")).collect()
         }
     };
@@ -104,10 +107,7 @@ fn run() -> Result<(), String> {
     let titles = load_titles(args.titles.as_ref(), args.limit)?;
     let started = Instant::now();
     let mut embedder = Embedder::new(
-        EmbedderOptions::new(args.model)
-            .with_models_dir(&args.models_dir)
-            .with_device(args.device)
-            .with_threads(args.threads),
+        EmbedderOptions::new(args.model).with_models_dir(&args.models_dir).with_device(args.device).with_threads(args.threads),
     )
     .map_err(|e| e.to_string())?;
     let load_s = started.elapsed().as_secs_f64();

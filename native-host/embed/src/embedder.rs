@@ -222,9 +222,9 @@ impl Embedder {
             ValueType::Tensor { ty: TensorElementType::Float16, .. } => value.try_extract_array::<half::f16>()?.mapv(f32::from),
             _ => value.try_extract_array::<f32>()?.to_owned(),
         };
-        let hidden = hidden.into_dimensionality::<Ix3>().map_err(|e| {
-            mismatch(&self.model_path, self.info, format!("output `{}` is not [batch, seq, dim]: {e}", self.output))
-        })?;
+        let hidden = hidden
+            .into_dimensionality::<Ix3>()
+            .map_err(|e| mismatch(&self.model_path, self.info, format!("output `{}` is not [batch, seq, dim]: {e}", self.output)))?;
         check_shape(hidden.view(), batch, self.info, &self.model_path)?;
         Ok(pool_normalized(self.info.pooling, hidden.view(), batch.mask.view()))
     }

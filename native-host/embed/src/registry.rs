@@ -114,10 +114,7 @@ pub const MODELS: &[ModelInfo] = &[
         },
         tokenizer_file: ModelFile {
             name: "tokenizer.json",
-            remote: Some(RemoteFile {
-                path: "tokenizer.json",
-                sha256: "6710678b12670bc442b99edc952c4d996ae309a7020c1fa0096dd245c2faf790",
-            }),
+            remote: Some(RemoteFile { path: "tokenizer.json", sha256: "6710678b12670bc442b99edc952c4d996ae309a7020c1fa0096dd245c2faf790" }),
         },
         download_base: Some("https://huggingface.co/Xenova/bge-m3/resolve/main"),
         install_hint: "run `vrdndi model fetch bge-m3`",
@@ -139,14 +136,9 @@ impl EmbeddingModel {
 
     /// Looks a model up by the name people type (case-insensitive).
     pub fn from_name(name: &str) -> Result<EmbeddingModel> {
-        MODELS
-            .iter()
-            .find(|info| info.name.eq_ignore_ascii_case(name.trim()))
-            .map(|info| info.model)
-            .ok_or_else(|| EmbedError::UnknownModel {
-                name: name.to_owned(),
-                known: MODELS.iter().map(|info| info.name).collect::<Vec<_>>().join(", "),
-            })
+        MODELS.iter().find(|info| info.name.eq_ignore_ascii_case(name.trim())).map(|info| info.model).ok_or_else(|| {
+            EmbedError::UnknownModel { name: name.to_owned(), known: MODELS.iter().map(|info| info.name).collect::<Vec<_>>().join(", ") }
+        })
     }
 }
 

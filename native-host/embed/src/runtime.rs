@@ -92,16 +92,12 @@ pub(crate) fn with_cuda(builder: SessionBuilder) -> std::result::Result<SessionB
              libonnxruntime with libonnxruntime_providers_cuda.so beside it)"
             .to_owned());
     }
-    builder
-        .with_execution_providers([ep::CUDA::default().build().error_on_failure()])
-        .map_err(|error| error.message().to_owned())
+    builder.with_execution_providers([ep::CUDA::default().build().error_on_failure()]).map_err(|error| error.message().to_owned())
 }
 
 /// A session builder pinned to the CPU: no automatic device selection picks anything else.
 pub(crate) fn with_cpu(builder: SessionBuilder) -> Result<SessionBuilder> {
-    builder
-        .with_auto_device(AutoDevicePolicy::PreferCPU)
-        .map_err(|error| EmbedError::Inference(error.into()))
+    builder.with_auto_device(AutoDevicePolicy::PreferCPU).map_err(|error| EmbedError::Inference(error.into()))
 }
 
 /// What the caller asked for, as the order of attempts.

@@ -45,14 +45,8 @@ impl Resampler {
     /// `sizes[g]` is the number of days of group `g`.
     pub fn new(sizes: &[usize], resamples: usize, level: f64, seed: u64) -> Resampler {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let draws = (0..resamples)
-            .map(|_| {
-                sizes
-                    .iter()
-                    .map(|&n| (0..n).map(|_| rng.random_range(0..n as u32)).collect())
-                    .collect()
-            })
-            .collect();
+        let draws =
+            (0..resamples).map(|_| sizes.iter().map(|&n| (0..n).map(|_| rng.random_range(0..n as u32)).collect()).collect()).collect();
         Resampler { sizes: sizes.to_vec(), draws, level: level.clamp(0.0, 1.0) }
     }
 
@@ -64,9 +58,7 @@ impl Resampler {
     /// The interval of the mean of the group means (each user counts once, whatever their number
     /// of days). None when a group has no value or the shapes do not match the resampler's.
     pub fn interval_of_groups(&self, groups: &[&[f64]]) -> Option<Interval> {
-        if groups.len() != self.sizes.len()
-            || groups.iter().zip(&self.sizes).any(|(g, &n)| g.len() != n || n == 0)
-        {
+        if groups.len() != self.sizes.len() || groups.iter().zip(&self.sizes).any(|(g, &n)| g.len() != n || n == 0) {
             return None;
         }
         let mean_of_means = |pick: &dyn Fn(usize, &[f64]) -> f64| {
@@ -76,11 +68,7 @@ impl Resampler {
         let mut means: Vec<f64> = self
             .draws
             .iter()
-            .map(|draw| {
-                mean_of_means(&|g, values| {
-                    draw[g].iter().map(|&i| values[i as usize]).sum::<f64>() / values.len() as f64
-                })
-            })
+            .map(|draw| mean_of_means(&|g, values| draw[g].iter().map(|&i| values[i as usize]).sum::<f64>() / values.len() as f64))
             .collect();
         if means.is_empty() {
             return Some(Interval { mean, lo: mean, hi: mean });

@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use vrdndi_activitywatch::{clean_title, AwExport, HostChoice};
 use vrdndi_protocol::Video;
 use vrdndi_rank::{
-    context_text, select_context_events, video_text, Candidate, Context, ContextToken, Preferences, Ranker, UserProfile,
-    DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
+    context_text, select_context_events, video_text, Candidate, Context, ContextToken, Preferences, Ranker, UserProfile, DEFAULT_LOOKBACK,
+    DEFAULT_MAX_EVENTS,
 };
 
 use crate::bootstrap::{statistic_interval, Interval};
@@ -311,12 +311,9 @@ pub fn run_context(
         let (r, level, seed) = (options.resamples, options.level, options.seed ^ salt);
         let with_context = statistic_interval(n, r, level, seed, |idx| auc_of(idx, pick_with));
         let without_context = statistic_interval(n, r, level, seed, |idx| auc_of(idx, pick_without));
-        let difference =
-            statistic_interval(n, r, level, seed, |idx| Some(auc_of(idx, pick_with)? - auc_of(idx, pick_without)?));
+        let difference = statistic_interval(n, r, level, seed, |idx| Some(auc_of(idx, pick_with)? - auc_of(idx, pick_without)?));
         match (with_context, without_context, difference) {
-            (Some(with_context), Some(without_context), Some(difference)) => {
-                Ok(BothWays { with_context, without_context, difference })
-            }
+            (Some(with_context), Some(without_context), Some(difference)) => Ok(BothWays { with_context, without_context, difference }),
             _ => Err(EvalError::InvalidOption("AUC is undefined for these labels".into())),
         }
     };
@@ -378,9 +375,7 @@ mod tests {
               "events": [{"timestamp": "2024-03-01T10:00:01+00:00", "duration": 50.0,
                           "data": {"url": "https://www.youtube.com/watch?v=5C_HPTJg5ek", "title": "Rust in 100 Seconds - YouTube", "audible": true, "incognito": false}}]}
         }}"#;
-        let export = AwExport::from_slice(export.as_bytes(), Path::new("x.json"))
-            .expect("export")
-            .with_host(HostChoice::Exact("h".into()));
+        let export = AwExport::from_slice(export.as_bytes(), Path::new("x.json")).expect("export").with_host(HostChoice::Exact("h".into()));
         let seen = youtube_in_titles(&export).expect("reads");
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert!(seen.iter().all(|s| s.title == "Rust in 100 Seconds"));

@@ -47,9 +47,7 @@ impl History {
         for record in records {
             match (record.kind, record.video, record.at) {
                 (HistoryKind::Watch, Some(video), Some(at)) => match video.kind {
-                    VideoKind::Video | VideoKind::Live | VideoKind::Premiere | VideoKind::Upcoming => {
-                        watches.push(Watch { video, at })
-                    }
+                    VideoKind::Video | VideoKind::Live | VideoKind::Premiere | VideoKind::Upcoming => watches.push(Watch { video, at }),
                     other => {
                         let name = serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_owned));
                         *left.by_kind.entry(name.unwrap_or_else(|| format!("{other:?}"))).or_default() += 1;
@@ -64,8 +62,7 @@ impl History {
 
     /// Reads a Takeout (.zip, folder or watch-history file) with `vrdndi-import`.
     pub fn load(path: &Path) -> Result<History> {
-        let imported =
-            vrdndi_import::import_path(path).map_err(|source| EvalError::Import { path: path.to_owned(), source })?;
+        let imported = vrdndi_import::import_path(path).map_err(|source| EvalError::Import { path: path.to_owned(), source })?;
         let history = History::from_records(display_name(path), imported.into_records());
         if history.watches.is_empty() {
             return Err(EvalError::NoWatches { path: path.to_owned() });
@@ -101,13 +98,7 @@ mod tests {
     fn record(kind: HistoryKind, id: &str, video_kind: VideoKind, hour: u32) -> HistoryRecord {
         let mut video = Video::new(id, format!("title {id}"));
         video.kind = video_kind;
-        HistoryRecord {
-            kind,
-            video: Some(video),
-            text: None,
-            channel_id: None,
-            at: Utc.with_ymd_and_hms(2021, 1, 1, hour, 0, 0).single(),
-        }
+        HistoryRecord { kind, video: Some(video), text: None, channel_id: None, at: Utc.with_ymd_and_hms(2021, 1, 1, hour, 0, 0).single() }
     }
 
     #[test]

@@ -49,22 +49,16 @@ impl LeakCheck {
         self.history_at_or_after_ranking_time += past.watches.iter().filter(|w| w.at >= slate.day.start).count();
         let in_past: HashSet<&str> = past.watches.iter().map(|w| w.video.video_id.as_str()).collect();
         self.slate_videos_in_history += slate.videos.iter().filter(|v| in_past.contains(v.video_id.as_str())).count();
-        self.negatives_watched += slate
-            .videos
-            .iter()
-            .zip(&slate.relevant)
-            .filter(|(v, &r)| !r && watched_by_day_end.contains(v.video_id.as_str()))
-            .count();
+        self.negatives_watched +=
+            slate.videos.iter().zip(&slate.relevant).filter(|(v, &r)| !r && watched_by_day_end.contains(v.video_id.as_str())).count();
     }
 
     /// Checks a training set against the split and every slate of the same person.
     pub fn check_training(&mut self, examples: &[Example], split: DateTime<Utc>, slates: &[Slate]) {
         self.training_after_split += examples.iter().filter(|e| e.at >= split).count();
         let on_slates: HashSet<&str> = slates.iter().flat_map(|s| s.videos.iter().map(|v| v.video_id.as_str())).collect();
-        let slate_negatives: HashSet<&str> = slates
-            .iter()
-            .flat_map(|s| s.videos.iter().zip(&s.relevant).filter(|(_, &r)| !r).map(|(v, _)| v.video_id.as_str()))
-            .collect();
+        let slate_negatives: HashSet<&str> =
+            slates.iter().flat_map(|s| s.videos.iter().zip(&s.relevant).filter(|(_, &r)| !r).map(|(v, _)| v.video_id.as_str())).collect();
         self.training_videos_on_slates += examples
             .iter()
             .filter(|e| {

@@ -235,10 +235,7 @@ mod tests {
                 let mut levels: Vec<f64> = scores.to_vec();
                 levels.sort_by(|a, b| b.total_cmp(a));
                 levels.dedup();
-                let groups: Vec<Vec<usize>> = levels
-                    .iter()
-                    .map(|&l| (0..scores.len()).filter(|&i| scores[i] == l).collect())
-                    .collect();
+                let groups: Vec<Vec<usize>> = levels.iter().map(|&l| (0..scores.len()).filter(|&i| scores[i] == l).collect()).collect();
                 let mut orders: Vec<Vec<usize>> = vec![Vec::new()];
                 for group in groups {
                     let mut next = Vec::new();

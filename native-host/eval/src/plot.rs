@@ -33,12 +33,7 @@ pub fn write_curve(path: &Path, curve: &Curve, methods: &[String], title: &str) 
     if labels.is_empty() {
         return Err(failed(&"the curve has no point"));
     }
-    let top = curve
-        .points
-        .iter()
-        .flat_map(|p| p.methods.values().map(|i| i.hi))
-        .fold(0.0f64, f64::max)
-        .max(0.05);
+    let top = curve.points.iter().flat_map(|p| p.methods.values().map(|i| i.hi)).fold(0.0f64, f64::max).max(0.05);
     let (width, height) = (960u32, 560u32);
     let root = SVGBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| failed(&e))?;
@@ -74,34 +69,19 @@ pub fn write_curve(path: &Path, curve: &Curve, methods: &[String], title: &str) 
         .map_err(|e| failed(&e))?;
     for (m, name) in methods.iter().enumerate() {
         let colour = COLOURS[m % COLOURS.len()];
-        let points: Vec<(f64, f64, f64, f64)> = curve
-            .points
-            .iter()
-            .enumerate()
-            .filter_map(|(x, p)| p.methods.get(name).map(|i| (x as f64, i.mean, i.lo, i.hi)))
-            .collect();
+        let points: Vec<(f64, f64, f64, f64)> =
+            curve.points.iter().enumerate().filter_map(|(x, p)| p.methods.get(name).map(|i| (x as f64, i.mean, i.lo, i.hi))).collect();
         if points.is_empty() {
             continue;
         }
-        let band: Vec<(f64, f64)> = points
-            .iter()
-            .map(|&(x, _, _, hi)| (x, hi))
-            .chain(points.iter().rev().map(|&(x, _, lo, _)| (x, lo)))
-            .collect();
+        let band: Vec<(f64, f64)> =
+            points.iter().map(|&(x, _, _, hi)| (x, hi)).chain(points.iter().rev().map(|&(x, _, lo, _)| (x, lo))).collect();
         chart.draw_series(std::iter::once(Polygon::new(band, colour.mix(0.12).filled()))).map_err(|e| failed(&e))?;
-        chart
-            .draw_series(LineSeries::new(points.iter().map(|&(x, y, _, _)| (x, y)), colour.stroke_width(2)))
-            .map_err(|e| failed(&e))?;
+        chart.draw_series(LineSeries::new(points.iter().map(|&(x, y, _, _)| (x, y)), colour.stroke_width(2))).map_err(|e| failed(&e))?;
         let y = 60 + 26 * m as i32;
-        legend_area
-            .draw(&PathElement::new(vec![(8, y), (34, y)], colour.stroke_width(3)))
-            .map_err(|e| failed(&e))?;
-        legend_area
-            .draw(&Text::new(name.as_str(), (42, y - 8), ("sans-serif", 15).into_font()))
-            .map_err(|e| failed(&e))?;
-        chart
-            .draw_series(points.iter().map(|&(x, y, _, _)| Circle::new((x, y), 3, colour.filled())))
-            .map_err(|e| failed(&e))?;
+        legend_area.draw(&PathElement::new(vec![(8, y), (34, y)], colour.stroke_width(3))).map_err(|e| failed(&e))?;
+        legend_area.draw(&Text::new(name.as_str(), (42, y - 8), ("sans-serif", 15).into_font())).map_err(|e| failed(&e))?;
+        chart.draw_series(points.iter().map(|&(x, y, _, _)| Circle::new((x, y), 3, colour.filled()))).map_err(|e| failed(&e))?;
     }
     legend_area
         .draw(&Text::new("shaded: 95% interval", (8, 60 + 26 * methods.len() as i32), ("sans-serif", 13).into_font()))

@@ -73,12 +73,8 @@ impl Pool {
         let file = std::fs::File::open(path).map_err(io("open", path))?;
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::BufReader::new(file));
         let csv_error = |source| EvalError::NegativesCsv { path: path.to_owned(), source };
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(csv_error)?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
-            .collect();
+        let headers: Vec<String> =
+            reader.headers().map_err(csv_error)?.iter().map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()).collect();
         let column = |name: &str| headers.iter().position(|h| h == name);
         let (Some(id_col), Some(title_col)) = (column("video_id"), column("title")) else {
             return Err(EvalError::NegativesFormat {

@@ -126,15 +126,7 @@ fn table(out: &mut String, order: &[String], methods: &BTreeMap<String, MethodMe
     let _ = writeln!(out, "  {:<16} {:<22} {:<22} {:<22} {:<22}", "method", "nDCG@10", "Recall@10", "MRR", "AUC");
     for name in order {
         if let Some(m) = methods.get(name) {
-            let _ = writeln!(
-                out,
-                "  {:<16} {:<22} {:<22} {:<22} {:<22}",
-                name,
-                cell(&m.ndcg),
-                cell(&m.recall),
-                cell(&m.mrr),
-                cell(&m.auc)
-            );
+            let _ = writeln!(out, "  {:<16} {:<22} {:<22} {:<22} {:<22}", name, cell(&m.ndcg), cell(&m.recall), cell(&m.mrr), cell(&m.auc));
         }
     }
 }
@@ -164,33 +156,18 @@ impl Report {
         }
         let _ = writeln!(out, "mean [{level}% interval], bootstrap over test days, {} resamples, seed {}", self.resamples, self.seed);
         for c in &self.comparisons {
-            let _ = writeln!(
-                out,
-                "{} vs {}: nDCG@10 difference {} ({})",
-                c.model,
-                c.baseline,
-                cell(&c.ndcg_difference),
-                c.verdict()
-            );
+            let _ = writeln!(out, "{} vs {}: nDCG@10 difference {} ({})", c.model, c.baseline, cell(&c.ndcg_difference), c.verdict());
         }
         if let Some(curve) = &self.curve {
             let _ = writeln!(out, "cold-start curve ({}):", curve.metric);
             for p in &curve.points {
                 let label = p.events.map_or("all".to_owned(), |n| n.to_string());
-                let cells: Vec<String> = self
-                    .method_order
-                    .iter()
-                    .filter_map(|m| p.methods.get(m).map(|i| format!("{m} {:.3}", i.mean)))
-                    .collect();
+                let cells: Vec<String> =
+                    self.method_order.iter().filter_map(|m| p.methods.get(m).map(|i| format!("{m} {:.3}", i.mean))).collect();
                 let _ = writeln!(out, "  {label:>5} events: {}", cells.join(", "));
             }
         }
-        let _ = writeln!(
-            out,
-            "leak check: {} slates, {} violations",
-            self.leak_check.slates,
-            self.leak_check.violations()
-        );
+        let _ = writeln!(out, "leak check: {} slates, {} violations", self.leak_check.slates, self.leak_check.violations());
         let t = &self.timings;
         let score: f64 = t.score_s.values().sum();
         let _ = writeln!(

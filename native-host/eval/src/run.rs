@@ -19,9 +19,7 @@ use crate::error::{EvalError, Result};
 use crate::history::History;
 use crate::leak::LeakCheck;
 use crate::learned::{self, Example, TrainSummary};
-use crate::methods::{
-    Centroid, ChannelAffinity, ItemKnn, Method, Past, Popularity, Random, Recency, Vrdndi,
-};
+use crate::methods::{Centroid, ChannelAffinity, ItemKnn, Method, Past, Popularity, Random, Recency, Vrdndi};
 use crate::metrics::{evaluate, SlateMetrics};
 use crate::pool::Pool;
 use crate::report::{Comparison, Curve, CurvePoint, MethodMetrics, PoolSummary, Report, Timings, UserReport};
@@ -34,8 +32,7 @@ pub const DEFAULT_PER_SLATE: usize = 50;
 /// History sizes of the cold-start curve by default (then "all").
 pub const DEFAULT_CURVE: [usize; 5] = [50, 100, 200, 500, 1000];
 /// The methods, in table order.
-pub const METHODS: [&str; 8] =
-    ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
+pub const METHODS: [&str; 8] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
 const BASELINES: [&str; 6] = ["random", "popularity", "recency", "channel", "centroid", "item-knn"];
 
 /// Settings of a run; see [`TakeoutOptions::default`].
@@ -187,8 +184,7 @@ pub fn run_takeout(
                     .videos
                     .iter()
                     .map(|v| {
-                        let embedding =
-                            embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
+                        let embedding = embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
                         Ok(Candidate { video: v.clone(), embedding: embedding.to_vec() })
                     })
                     .collect::<Result<Vec<Candidate>>>()
@@ -238,8 +234,7 @@ pub fn run_takeout(
                 let start = size.map_or(0, |n| end.saturating_sub(n));
                 let past = Past::new(day.start, &plan.history.watches[start..end], &vectors[start..end])?;
                 if size.is_none() {
-                    let watched: HashSet<&str> =
-                        plan.history.watches[..day.day_end].iter().map(|w| w.video.video_id.as_str()).collect();
+                    let watched: HashSet<&str> = plan.history.watches[..day.day_end].iter().map(|w| w.video.video_id.as_str()).collect();
                     leak.check_slate(&past, slate, &watched);
                 }
                 let seed = mix(options.seed, &plan.history.name, day.start.timestamp());
@@ -273,8 +268,7 @@ pub fn run_takeout(
         let methods = summarise(&method_order, &[per_method], &resampler);
         let comparisons = compare(&method_order, &[per_method], &resampler, pick_ndcg);
         let train_watches = plan.train_end;
-        let train_videos: HashSet<&str> =
-            plan.history.watches[..plan.train_end].iter().map(|w| w.video.video_id.as_str()).collect();
+        let train_videos: HashSet<&str> = plan.history.watches[..plan.train_end].iter().map(|w| w.video.video_id.as_str()).collect();
         users.push(UserReport {
             user: plan.history.name.clone(),
             split: plan.split,
@@ -330,12 +324,7 @@ pub fn run_takeout(
         users,
         curve,
         leak_check: leak,
-        pool: PoolSummary {
-            videos: pool.len(),
-            test_half: test_half.len(),
-            train_half: train_half.len(),
-            sources: pool.sources.clone(),
-        },
+        pool: PoolSummary { videos: pool.len(), test_half: test_half.len(), train_half: train_half.len(), sources: pool.sources.clone() },
         timings: Timings { plan_s, embed, train_s, score_s, curve_s, total_s: started.elapsed().as_secs_f64() },
     })
 }
@@ -345,25 +334,17 @@ fn missing(video_id: &str) -> EvalError {
 }
 
 /// Per method, the four metrics' intervals over the users' days.
-fn summarise(
-    order: &[String],
-    users: &[&Vec<Vec<SlateMetrics>>],
-    resampler: &Resampler,
-) -> BTreeMap<String, MethodMetrics> {
+fn summarise(order: &[String], users: &[&Vec<Vec<SlateMetrics>>], resampler: &Resampler) -> BTreeMap<String, MethodMetrics> {
     let mut out = BTreeMap::new();
     for (m, name) in order.iter().enumerate() {
         let interval = |pick: &dyn Fn(&SlateMetrics) -> f64| {
-            let groups: Vec<Vec<f64>> =
-                users.iter().map(|u| u.get(m).map(|d| d.iter().map(pick).collect()).unwrap_or_default()).collect();
+            let groups: Vec<Vec<f64>> = users.iter().map(|u| u.get(m).map(|d| d.iter().map(pick).collect()).unwrap_or_default()).collect();
             let refs: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
             resampler.interval_of_groups(&refs)
         };
-        let (Some(ndcg), Some(recall), Some(mrr), Some(auc)) = (
-            interval(&|s| s.ndcg),
-            interval(&|s| s.recall),
-            interval(&|s| s.mrr),
-            interval(&|s| s.auc.unwrap_or(0.5)),
-        ) else {
+        let (Some(ndcg), Some(recall), Some(mrr), Some(auc)) =
+            (interval(&|s| s.ndcg), interval(&|s| s.recall), interval(&|s| s.mrr), interval(&|s| s.auc.unwrap_or(0.5)))
+        else {
             continue;
         };
         out.insert(name.clone(), MethodMetrics { ndcg, recall, mrr, auc });
@@ -384,10 +365,7 @@ fn compare(
         let Some(mi) = index(model) else { continue };
         for baseline in BASELINES {
             let Some(bi) = index(baseline) else { continue };
-            let groups: Vec<Vec<f64>> = users
-                .iter()
-                .map(|u| u[mi].iter().zip(&u[bi]).map(|(a, b)| pick(a) - pick(b)).collect())
-                .collect();
+            let groups: Vec<Vec<f64>> = users.iter().map(|u| u[mi].iter().zip(&u[bi]).map(|(a, b)| pick(a) - pick(b)).collect()).collect();
             let refs: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
             if let Some(ndcg_difference) = resampler.interval_of_groups(&refs) {
                 out.push(Comparison { model: model.into(), baseline: baseline.into(), ndcg_difference });

@@ -72,11 +72,7 @@ pub fn convert(activity: &Activity, templates: &Templates) -> Outcome {
     };
     match link {
         Some(Link::Video { id, short, music }) => {
-            let title = if activity.bare_title {
-                activity.text.trim()
-            } else {
-                titles::title_of(&activity.text, templates.watch.as_ref())
-            };
+            let title = if activity.bare_title { activity.text.trim() } else { titles::title_of(&activity.text, templates.watch.as_ref()) };
             if title.is_empty() {
                 return Outcome::Skip(SkipReason::VideoWithoutTitle);
             }

@@ -61,10 +61,8 @@ fn lines_of(cell: ElementRef<'_>) -> Vec<Line> {
 /// Reads one cell; `Err` is a malformed cell.
 fn activity_of(outer: ElementRef<'_>, header: &Selector, body: &Selector, caption: &Selector) -> Result<(Activity, String), String> {
     let header = outer.select(header).next().map(|h| h.text().collect::<String>().trim().to_owned());
-    let body = outer
-        .select(body)
-        .find(|cell| !cell.value().classes().any(|c| c == "mdl-typography--text-right"))
-        .ok_or("no content cell")?;
+    let body =
+        outer.select(body).find(|cell| !cell.value().classes().any(|c| c == "mdl-typography--text-right")).ok_or("no content cell")?;
     let ad = outer.select(caption).any(|c| c.text().any(classify::is_ad_detail));
     let lines: Vec<Line> = lines_of(body).into_iter().filter(|l| !l.text.trim().is_empty() || !l.links.is_empty()).collect();
     let first = lines.first().ok_or("an empty content cell")?;
@@ -112,7 +110,8 @@ pub fn read(html: &str, summary: &mut FileSummary) -> Vec<HistoryRecord> {
             *verbs.entry(verb.as_str()).or_insert(0) += 1;
         }
     }
-    let watch = verbs.into_iter().max_by_key(|(verb, n)| (*n, *verb)).map(|(verb, _)| Template { prefix: verb.to_owned(), suffix: String::new() });
+    let watch =
+        verbs.into_iter().max_by_key(|(verb, n)| (*n, *verb)).map(|(verb, _)| Template { prefix: verb.to_owned(), suffix: String::new() });
     let templates = Templates { watch, search: None };
     let mut records = Vec::new();
     for (index, cell) in cells.into_iter().enumerate() {

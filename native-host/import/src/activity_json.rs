@@ -44,7 +44,8 @@ impl From<Entry> for Activity {
         };
         // The channel is the subtitle that links to a channel; other subtitles are notes such
         // as "Served location-based recommendations".
-        let channel = entry.subtitles.iter().find(|s| s.url.is_some()).or_else(|| entry.subtitles.first().filter(|_| entry.subtitles.len() == 1));
+        let channel =
+            entry.subtitles.iter().find(|s| s.url.is_some()).or_else(|| entry.subtitles.first().filter(|_| entry.subtitles.len() == 1));
         Activity {
             header: entry.header,
             text: entry.title,

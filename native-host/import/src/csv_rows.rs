@@ -51,9 +51,7 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
         return Ok(t.with_timezone(&Utc));
     }
     let naive = text.strip_suffix(" UTC").unwrap_or(text);
-    NaiveDateTime::parse_from_str(naive, "%Y-%m-%d %H:%M:%S")
-        .map(|t| t.and_utc())
-        .map_err(|_| format!("unreadable time `{text}`"))
+    NaiveDateTime::parse_from_str(naive, "%Y-%m-%d %H:%M:%S").map(|t| t.and_utc()).map_err(|_| format!("unreadable time `{text}`"))
 }
 
 #[cfg(test)]

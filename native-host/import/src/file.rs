@@ -7,7 +7,9 @@ use vrdndi_protocol::HistoryRecord;
 
 use crate::error::FileError;
 use crate::summary::{FileSummary, Format};
-use crate::{activity_html, activity_json, csv_rows, json_stream, playlist_csv, playlist_items_json, playlist_videos_csv, subscriptions_csv};
+use crate::{
+    activity_html, activity_json, csv_rows, json_stream, playlist_csv, playlist_items_json, playlist_videos_csv, subscriptions_csv,
+};
 
 /// What became of one file.
 #[derive(Debug)]

@@ -12,15 +12,60 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 /// Abbreviations and their UTC offsets in minutes. Where one is ambiguous the reading used by
 /// Google's English locales wins (CST is US Central, IST is India, BST is British Summer Time).
 const ZONES: &[(&str, i32)] = &[
-    ("UTC", 0), ("GMT", 0), ("Z", 0), ("WET", 0), ("WEST", 60), ("BST", 60), ("IST", 330),
-    ("CET", 60), ("CEST", 120), ("MEZ", 60), ("MESZ", 120), ("EET", 120), ("EEST", 180),
-    ("MSK", 180), ("TRT", 180), ("GST", 240), ("PKT", 300), ("NPT", 345), ("ICT", 420),
-    ("WIB", 420), ("HKT", 480), ("SGT", 480), ("PHT", 480), ("PST", -480), ("PDT", -420),
-    ("MST", -420), ("MDT", -360), ("CST", -360), ("CDT", -300), ("EST", -300), ("EDT", -240),
-    ("AST", -240), ("ADT", -180), ("NST", -210), ("NDT", -150), ("AKST", -540), ("AKDT", -480),
-    ("HST", -600), ("HDT", -540), ("BRT", -180), ("ART", -180), ("JST", 540), ("KST", 540),
-    ("AWST", 480), ("ACST", 570), ("ACDT", 630), ("AEST", 600), ("AEDT", 660), ("NZST", 720),
-    ("NZDT", 780), ("SAST", 120), ("WAT", 60), ("CAT", 120), ("EAT", 180),
+    ("UTC", 0),
+    ("GMT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("IST", 330),
+    ("CET", 60),
+    ("CEST", 120),
+    ("MEZ", 60),
+    ("MESZ", 120),
+    ("EET", 120),
+    ("EEST", 180),
+    ("MSK", 180),
+    ("TRT", 180),
+    ("GST", 240),
+    ("PKT", 300),
+    ("NPT", 345),
+    ("ICT", 420),
+    ("WIB", 420),
+    ("HKT", 480),
+    ("SGT", 480),
+    ("PHT", 480),
+    ("PST", -480),
+    ("PDT", -420),
+    ("MST", -420),
+    ("MDT", -360),
+    ("CST", -360),
+    ("CDT", -300),
+    ("EST", -300),
+    ("EDT", -240),
+    ("AST", -240),
+    ("ADT", -180),
+    ("NST", -210),
+    ("NDT", -150),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("HDT", -540),
+    ("BRT", -180),
+    ("ART", -180),
+    ("JST", 540),
+    ("KST", 540),
+    ("AWST", 480),
+    ("ACST", 570),
+    ("ACDT", 630),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("SAST", 120),
+    ("WAT", 60),
+    ("CAT", 120),
+    ("EAT", 180),
 ];
 
 /// Date and time layouts of Google's English locales, after month names are made chrono's.
@@ -53,11 +98,7 @@ pub fn parse(text: &str) -> Result<DateTime<Utc>, TimeError> {
         .find_map(|layout| NaiveDateTime::parse_from_str(&local, layout).ok())
         .ok_or_else(|| TimeError::Layout(text.to_owned()))?;
     let offset = FixedOffset::east_opt(offset_minutes * 60).ok_or_else(|| TimeError::UnknownZone(text.to_owned()))?;
-    offset
-        .from_local_datetime(&naive)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| TimeError::Layout(text.to_owned()))
+    offset.from_local_datetime(&naive).single().map(|t| t.with_timezone(&Utc)).ok_or_else(|| TimeError::Layout(text.to_owned()))
 }
 
 /// Splits off the zone: an abbreviation, `GMT+3`/`UTC-03:30`, or nothing (old exports, UTC).

@@ -37,8 +37,7 @@ use vrdndi_protocol::HistoryRecord;
 
 pub use error::{FileError, ImportError};
 pub use summary::{
-    FileSummary, Format, IgnoredFile, ImportSummary, KindCounts, Position, Problem, SkipReason, VideoKindCounts,
-    MAX_PROBLEMS_LISTED,
+    FileSummary, Format, IgnoredFile, ImportSummary, KindCounts, Position, Problem, SkipReason, VideoKindCounts, MAX_PROBLEMS_LISTED,
 };
 
 use file::FileOutcome;
@@ -110,10 +109,9 @@ pub fn import_path_with(path: &Path, on_file: &mut dyn FnMut(&str)) -> Result<Im
         let single_file = path.is_file() && !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         return Err(match imported.summary.ignored.first() {
             Some(ignored) if single_file => ImportError::Unrecognised { path: path.to_owned(), reason: ignored.reason.clone() },
-            None if single_file => ImportError::Unrecognised {
-                path: path.to_owned(),
-                reason: "not a JSON, HTML or CSV file from a Takeout".to_owned(),
-            },
+            None if single_file => {
+                ImportError::Unrecognised { path: path.to_owned(), reason: "not a JSON, HTML or CSV file from a Takeout".to_owned() }
+            }
             _ => ImportError::NothingFound { path: path.to_owned(), looked_at },
         });
     }

@@ -98,10 +98,7 @@ mod tests {
 
     #[test]
     fn other_links_are_told_apart() {
-        assert_eq!(
-            classify("https://www.youtube.com/results?search_query=rust+%C4%8Das"),
-            Link::Search { query: "rust čas".to_owned() }
-        );
+        assert_eq!(classify("https://www.youtube.com/results?search_query=rust+%C4%8Das"), Link::Search { query: "rust čas".to_owned() });
         assert_eq!(classify("https://www.youtube.com/post/UgkxaZwm6GLrfO9C0O11e5gEL8xXlpB8-wks"), Link::OtherYouTube);
         assert_eq!(classify("https://www.youtube.com/watch?v=short"), Link::OtherYouTube);
         assert_eq!(classify("https://www.google.com/url?q=https://example.com"), Link::Elsewhere);

@@ -79,11 +79,7 @@ pub fn read(reader: impl Read, name: &str, summary: &mut FileSummary) -> (Vec<Hi
 
 fn record_of(item: Item, named_likes: bool, name: &str) -> Result<Option<HistoryRecord>, String> {
     let snippet = item.snippet;
-    let id = snippet
-        .resource_id
-        .and_then(|r| r.video_id)
-        .or_else(|| item.content_details.and_then(|c| c.video_id))
-        .ok_or("no video id")?;
+    let id = snippet.resource_id.and_then(|r| r.video_id).or_else(|| item.content_details.and_then(|c| c.video_id)).ok_or("no video id")?;
     if !Video::is_valid_id(&id) {
         return Err(format!("`{id}` is not a video id"));
     }

@@ -13,8 +13,7 @@ use std::collections::HashMap;
 /// others are named in issue 4 for Spanish/Portuguese ("Visto", "Has visto"), Slovenian
 /// ("Gledano"), Turkish ("İzledi") and Thai ("ดู") accounts. No real file here has them, which is
 /// why the template learned from the file comes first.
-const KNOWN_PREFIXES: &[&str] =
-    &["Watched ", "Searched for ", "Has visto ", "Visto ", "Gledano ", "İzledi ", "ดู "];
+const KNOWN_PREFIXES: &[&str] = &["Watched ", "Searched for ", "Has visto ", "Visto ", "Gledano ", "İzledi ", "ดู "];
 
 /// Fewest titles from which a shared prefix is trusted as the template.
 const MIN_TITLES_TO_GUESS: usize = 8;

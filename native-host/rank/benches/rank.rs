@@ -75,7 +75,9 @@ fn main() {
     );
     let (t, cpu) = (Instant::now(), cpu_seconds());
     let (_, report5) = train(&labels, &TrainOptions { kfold: 5, ..TrainOptions::new(EMBEDDER) }).unwrap();
-    let mean = |m: &Option<vrdndi_rank::MeanMetrics>| m.as_ref().map_or("-".into(), |m| format!("F1 {:.3} AUC {:.3}", m.f1, m.auc.unwrap_or(f64::NAN)));
+    let mean = |m: &Option<vrdndi_rank::MeanMetrics>| {
+        m.as_ref().map_or("-".into(), |m| format!("F1 {:.3} AUC {:.3}", m.f1, m.auc.unwrap_or(f64::NAN)))
+    };
     println!(
         "train on 5000 labels with 5 time-ordered folds: {:.1} s, CPU {:.1} s (interest {}, productive {})",
         t.elapsed().as_secs_f64(),

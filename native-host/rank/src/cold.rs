@@ -260,12 +260,12 @@ impl ColdStart {
             };
             let dislike_z = (worst_dislike - cal.history_center) / cal.history_spread;
             let channel = profile.channel(&candidate.video);
-            let affinity = LIKED_CHANNEL * ln1p(channel.liked) + WATCHED_CHANNEL * ln1p(channel.watched)
-                - DISLIKED_CHANNEL * ln1p(channel.disliked);
+            let affinity =
+                LIKED_CHANNEL * ln1p(channel.liked) + WATCHED_CHANNEL * ln1p(channel.watched) - DISLIKED_CHANNEL * ln1p(channel.disliked);
             let logit = HISTORY_GAIN * history_z - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) + affinity + INTEREST_BIAS;
-            let closest = positives.first().map(|&(s, i)| {
-                (items[i].video.title.clone(), items[i].signal, (s - cal.history_center) / cal.history_spread)
-            });
+            let closest = positives
+                .first()
+                .map(|&(s, i)| (items[i].video.title.clone(), items[i].signal, (s - cal.history_center) / cal.history_spread));
 
             let (productive, context_match) = if ctx_vector.is_some() {
                 let z = match background_sims.get(row) {
@@ -274,9 +274,8 @@ impl ColdStart {
                 };
                 let row_tokens = &token_sims[row * n_tokens..(row + 1) * n_tokens];
                 let max_w = ctx_weights.iter().copied().fold(0.0, f64::max);
-                let best = (0..n_tokens)
-                    .filter(|&j| ctx_weights[j] >= 0.05 * max_w)
-                    .max_by(|&a, &b| row_tokens[a].total_cmp(&row_tokens[b]));
+                let best =
+                    (0..n_tokens).filter(|&j| ctx_weights[j] >= 0.05 * max_w).max_by(|&a, &b| row_tokens[a].total_cmp(&row_tokens[b]));
                 let token = best.map(|j| &context.tokens()[j]);
                 (sigmoid(CONTEXT_GAIN * z), token.map(|t| (t.app.clone(), t.title.clone())))
             } else {

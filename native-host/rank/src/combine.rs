@@ -36,12 +36,7 @@ pub struct Preferences {
 
 impl Default for Preferences {
     fn default() -> Self {
-        Preferences {
-            focus: 0.5,
-            work_start_hour: 9.0,
-            work_end_hour: 18.0,
-            work_days: [true, true, true, true, true, false, false],
-        }
+        Preferences { focus: 0.5, work_start_hour: 9.0, work_end_hour: 18.0, work_days: [true, true, true, true, true, false, false] }
     }
 }
 

@@ -5,8 +5,8 @@
 //! The z-scoring statistics are fitted on the training labels only (per fold) and saved with the
 //! model, so serving normalises exactly as training did.
 
-use chrono::{DateTime, Utc};
 use candle_core::{Device, Tensor};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use vrdndi_protocol::Video;
 
@@ -67,10 +67,7 @@ impl FeatureStats {
     pub(crate) fn fit<'a>(contexts: impl Iterator<Item = &'a Context>) -> Self {
         let d = FeatureStats::default();
         FeatureStats {
-            event_log_duration: Moments::fit(
-                contexts.flat_map(|c| c.tokens().iter().map(|t| t.log_duration())),
-                d.event_log_duration,
-            ),
+            event_log_duration: Moments::fit(contexts.flat_map(|c| c.tokens().iter().map(|t| t.log_duration())), d.event_log_duration),
         }
     }
 }
@@ -83,10 +80,7 @@ pub(crate) fn condition_class(video: &Video, at: DateTime<Utc>) -> (usize, usize
         None => edges.len() + 1,
         Some(x) => edges.iter().position(|&e| x < e).unwrap_or(edges.len()),
     };
-    (
-        class(video.duration_s.map(f64::from), &DURATION_EDGES_S),
-        class(upload_age_days(video, at), &AGE_EDGES_DAYS),
-    )
+    (class(video.duration_s.map(f64::from), &DURATION_EDGES_S), class(upload_age_days(video, at), &AGE_EDGES_DAYS))
 }
 
 fn condition_vector((duration, age): (usize, usize)) -> [f32; COND_DIM] {
@@ -150,12 +144,7 @@ pub(crate) struct Batch {
 
 /// The context tensors. Each context keeps its `max_context` most recent events; T is the
 /// longest, at least 1 (all padding for empty ones).
-pub(crate) fn context_inputs(
-    contexts: &[&Context],
-    stats: &FeatureStats,
-    embed_dim: usize,
-    max_context: usize,
-) -> Result<ContextInputs> {
+pub(crate) fn context_inputs(contexts: &[&Context], stats: &FeatureStats, embed_dim: usize, max_context: usize) -> Result<ContextInputs> {
     let bc = contexts.len();
     let kept = |c: &Context| c.tokens().len().min(max_context);
     let t = contexts.iter().map(|c| kept(c)).max().unwrap_or(0).max(1);
@@ -208,11 +197,8 @@ pub(crate) fn batch(
     max_context: usize,
 ) -> Result<Batch> {
     let shared = contexts.len() == 1;
-    let classes: Vec<(usize, usize)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(i, c)| condition_class(&c.video, contexts[if shared { 0 } else { i }].at()))
-        .collect();
+    let classes: Vec<(usize, usize)> =
+        candidates.iter().enumerate().map(|(i, c)| condition_class(&c.video, contexts[if shared { 0 } else { i }].at())).collect();
     Ok(Batch {
         context: context_inputs(contexts, stats, embed_dim, max_context)?,
         video: videos(candidates, embed_dim)?,

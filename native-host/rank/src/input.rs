@@ -52,12 +52,7 @@ pub fn context_text(event: &ContextEvent) -> String {
 /// (never after `at`), durations cut at `at`, repeats of the same app and title merged (their
 /// durations added, the latest start kept), then the `max_events` longest, oldest first.
 /// Embed [`context_text`] of each and make [`ContextToken`]s from them.
-pub fn select_context_events(
-    events: &[ContextEvent],
-    at: DateTime<Utc>,
-    lookback: Duration,
-    max_events: usize,
-) -> Vec<ContextEvent> {
+pub fn select_context_events(events: &[ContextEvent], at: DateTime<Utc>, lookback: Duration, max_events: usize) -> Vec<ContextEvent> {
     let from = at - lookback;
     let mut merged: Vec<ContextEvent> = Vec::new();
     let mut index: HashMap<(String, String), usize> = HashMap::new();
@@ -102,13 +97,7 @@ pub struct ContextToken {
 
 impl ContextToken {
     pub fn from_event(event: &ContextEvent, embedding: Vec<f32>) -> Self {
-        ContextToken {
-            start: event.start,
-            duration_s: event.duration_s,
-            app: event.app.clone(),
-            title: event.title.clone(),
-            embedding,
-        }
+        ContextToken { start: event.start, duration_s: event.duration_s, app: event.app.clone(), title: event.title.clone(), embedding }
     }
 
     /// `ln(1 + seconds)`: the model z-scores this with statistics fitted on its training data.
@@ -217,9 +206,7 @@ impl UserProfile {
     pub fn add_item(&mut self, item: ProfileItem) -> Result<()> {
         check_vector(&item.embedding, || format!("the embedding of history video {}", item.video.video_id))?;
         if let Some(first) = self.items.first() {
-            check_dimension(&item.embedding, first.embedding.len(), || {
-                format!("the embedding of history video {}", item.video.video_id)
-            })?;
+            check_dimension(&item.embedding, first.embedding.len(), || format!("the embedding of history video {}", item.video.video_id))?;
         }
         self.count(&item.video, item.signal);
         let key = (item.video.video_id.clone(), item.signal);

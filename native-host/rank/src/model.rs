@@ -114,10 +114,7 @@ impl Model {
         let mut distinct: Vec<(usize, usize)> = classes.clone();
         distinct.sort_unstable();
         distinct.dedup();
-        let rows: Vec<u32> = classes
-            .iter()
-            .map(|c| distinct.binary_search(c).map_or(0, |i| i as u32))
-            .collect();
+        let rows: Vec<u32> = classes.iter().map(|c| distinct.binary_search(c).map_or(0, |i| i as u32)).collect();
         let inputs = features::context_inputs(&[context], &self.config.stats, dim, net_config.max_context)?;
         let distinct_conditions = self.net.condition(&features::conditions(&distinct)?)?;
         let tokens = self.net.encode_context(&inputs, &distinct_conditions)?;

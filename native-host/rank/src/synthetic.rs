@@ -49,8 +49,7 @@ impl Scenario {
     /// An e5-like embedding of a text about `topic`.
     pub fn embedding(&mut self, topic: usize) -> Vec<f32> {
         let noise = random_unit(&mut self.rng, self.dim);
-        let v: Vec<f32> =
-            (0..self.dim).map(|i| 0.88 * self.common[i] + 0.30 * self.topics[topic][i] + 0.36 * noise[i]).collect();
+        let v: Vec<f32> = (0..self.dim).map(|i| 0.88 * self.common[i] + 0.30 * self.topics[topic][i] + 0.36 * noise[i]).collect();
         normalise(v)
     }
 

@@ -220,8 +220,7 @@ pub fn train(labels: &[Label], opts: &TrainOptions) -> Result<(Model, TrainRepor
         let validation = &usable[fold.validate.clone()];
         let scores = predict_labels(&model, validation)?;
         let head = |pick: fn(&Label) -> Option<bool>, take: fn(&(f32, f32)) -> f32| {
-            let (p, y): (Vec<f32>, Vec<bool>) =
-                validation.iter().zip(&scores).filter_map(|(l, s)| pick(l).map(|y| (take(s), y))).unzip();
+            let (p, y): (Vec<f32>, Vec<bool>) = validation.iter().zip(&scores).filter_map(|(l, s)| pick(l).map(|y| (take(s), y))).unzip();
             metrics::head_metrics(&p, &y)
         };
         folds.push(FoldReport {
@@ -274,10 +273,8 @@ fn epochs_for(opts: &TrainOptions, steps_per_epoch: usize) -> usize {
 fn fit(labels: &[&Label], net: &NetConfig, opts: &TrainOptions) -> Result<Model> {
     let stats = FeatureStats::fit(labels.iter().map(|l| &l.context));
     let mut model = Model::init(&opts.embedder, net.clone(), stats, opts.seed)?;
-    let (interest_w, productive_w) = (
-        class_weights(labels.iter().filter_map(|l| l.interest)),
-        class_weights(labels.iter().filter_map(|l| l.productive)),
-    );
+    let (interest_w, productive_w) =
+        (class_weights(labels.iter().filter_map(|l| l.interest)), class_weights(labels.iter().filter_map(|l| l.productive)));
     let vars: Vec<candle_core::Var> = model.network().vars().iter().map(|(_, v)| v.clone()).collect();
     let params = ParamsAdamW { lr: opts.learning_rate, weight_decay: opts.weight_decay, ..ParamsAdamW::default() };
     let mut optimizer = AdamW::new(vars, params)?;

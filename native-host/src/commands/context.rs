@@ -11,8 +11,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use vrdndi_activitywatch::{
-    local_zone_or_utc, AwClient, AwExport, ContextEvent, ContextReply, EventSource, HostChoice, Tz, DEFAULT_MINUTES,
-    MAX_MINUTES,
+    local_zone_or_utc, AwClient, AwExport, ContextEvent, ContextReply, EventSource, HostChoice, Tz, DEFAULT_MINUTES, MAX_MINUTES,
 };
 
 use crate::config::Config;
@@ -47,10 +46,7 @@ pub fn run(config: &Config, args: ContextArgs) -> anyhow::Result<()> {
         }
         None => (EventSource::Server(AwClient::new(&config.aw_url)?.with_host(host)), config.aw_url.clone()),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     let reply = runtime.block_on(source.context_reply(at, args.minutes));
     if args.json {
         return output::json(&reply);

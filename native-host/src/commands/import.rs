@@ -141,9 +141,7 @@ fn run_takeout(config: &Config, args: TakeoutArgs) -> anyhow::Result<()> {
 fn send(config: &Config, imported: &Imported) -> anyhow::Result<Vec<Stored>> {
     let total: usize = imported.files.iter().map(|f| f.records.len()).sum();
     let bar = hidden_unless_terminal(ProgressBar::new(total as u64));
-    bar.set_style(
-        ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} records").unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    bar.set_style(ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} records").unwrap_or_else(|_| ProgressStyle::default_bar()));
     bar.set_message("storing");
     let mut client = DaemonClient::connect_or_spawn(config).context("cannot reach the Vrdndi daemon")?;
     let mut stored = vec![Stored::default(); imported.summary.files.len()];

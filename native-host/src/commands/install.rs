@@ -68,11 +68,8 @@ pub struct UninstallArgs {
 }
 
 pub fn run(config: &Config, args: InstallArgs) -> anyhow::Result<()> {
-    let request = InstallRequest {
-        browsers: args.target.keys(),
-        extension_ids: args.extension_ids,
-        user_data_dirs: args.target.user_data_dirs,
-    };
+    let request =
+        InstallRequest { browsers: args.target.keys(), extension_ids: args.extension_ids, user_data_dirs: args.target.user_data_dirs };
     let plan = install::plan(config, &request)?;
     if args.dry_run {
         print_dry_run(&plan);

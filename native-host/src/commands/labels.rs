@@ -74,7 +74,12 @@ pub fn run(config: &Config, args: LabelsArgs) -> anyhow::Result<()> {
             let data: LabelsFile =
                 serde_json::from_slice(&text).with_context(|| format!("{} is not a Vrdndi labels export", file.display()))?;
             if data.format != FORMAT || data.version != VERSION {
-                bail!("{} is format {:?} version {}; this vrdndi reads {FORMAT:?} version {VERSION}", file.display(), data.format, data.version);
+                bail!(
+                    "{} is format {:?} version {}; this vrdndi reads {FORMAT:?} version {VERSION}",
+                    file.display(),
+                    data.format,
+                    data.version
+                );
             }
             let (mut added, mut duplicates) = (0, 0);
             let mut settings = data.settings;

@@ -128,8 +128,7 @@ fn use_model(config: &Config, name: &str) -> anyhow::Result<()> {
     if !folder.is_installed() {
         bail!("{model} is not installed in {}: {}", folder.dir.display(), model.info().install_hint);
     }
-    vrdndi_embed::write_choice(&config.data_dir, model)
-        .with_context(|| format!("saving the choice in {}", config.data_dir.display()))?;
+    vrdndi_embed::write_choice(&config.data_dir, model).with_context(|| format!("saving the choice in {}", config.data_dir.display()))?;
     output::line(format!(
         "using {model} ({}-d, key {}); the daemon loads it when it next starts, and embeddings of other models are kept apart",
         model.info().dim,

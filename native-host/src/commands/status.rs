@@ -50,10 +50,7 @@ fn summary(status: &StatusReply) -> Vec<String> {
             model.device.as_deref().unwrap_or("-"),
             problem(&model.problem)
         ),
-        format!(
-            "last training  {}",
-            model.trained_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".to_owned())
-        ),
+        format!("last training  {}", model.trained_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".to_owned())),
         if aw.reachable {
             format!("ActivityWatch  {}: buckets {}", aw.url, aw.buckets.join(", "))
         } else {

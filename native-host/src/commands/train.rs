@@ -70,11 +70,7 @@ fn summary(reply: &TrainReply) -> anyhow::Result<Vec<String>> {
         }
     }
     let decision = reply.report.get("decision").and_then(|d| d.as_str()).unwrap_or_default();
-    lines.push(if reply.replaced {
-        format!("Saved and in use: {decision}")
-    } else {
-        format!("Not used: {decision}")
-    });
+    lines.push(if reply.replaced { format!("Saved and in use: {decision}") } else { format!("Not used: {decision}") });
     Ok(lines)
 }
 

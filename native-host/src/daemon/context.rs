@@ -33,11 +33,6 @@ impl ContextProvider for NoContext {
     }
 
     fn status(&self) -> ActivityWatchStatus {
-        ActivityWatchStatus {
-            url: self.aw_url.clone(),
-            reachable: false,
-            buckets: Vec::new(),
-            problem: Some(NOT_CONNECTED.to_owned()),
-        }
+        ActivityWatchStatus { url: self.aw_url.clone(), reachable: false, buckets: Vec::new(), problem: Some(NOT_CONNECTED.to_owned()) }
     }
 }

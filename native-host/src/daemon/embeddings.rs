@@ -293,10 +293,7 @@ impl Gate {
         let mut waiting = self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         while *waiting > 0 {
             // A bounded wait: a lost wake-up costs a moment, never a hang.
-            let (next, _) = self
-                .clear
-                .wait_timeout(waiting, Duration::from_millis(50))
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (next, _) = self.clear.wait_timeout(waiting, Duration::from_millis(50)).unwrap_or_else(std::sync::PoisonError::into_inner);
             waiting = next;
         }
     }

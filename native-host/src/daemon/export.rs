@@ -77,8 +77,8 @@ impl Service {
 #[cfg(test)]
 mod tests {
     use vrdndi_protocol::{
-        FeedbackKind, FeedbackRequest, FeedbackSource, HistoryKind, HistoryPageRequest, HistoryRecord, ImportRequest, Request,
-        RequestBody, ResponseBody, UndoRequest,
+        FeedbackKind, FeedbackRequest, FeedbackSource, HistoryKind, HistoryPageRequest, HistoryRecord, ImportRequest, Request, RequestBody,
+        ResponseBody, UndoRequest,
     };
     use vrdndi_store::Store;
 
@@ -168,7 +168,10 @@ mod tests {
         assert_eq!(unlabeled.total, 2);
         assert_eq!(unlabeled.items[0].video.video_id, "aaaaaaaaaaa", "an undone label leaves the video unlabeled");
         assert_eq!(page(&service, 3, 20, false).items.len(), 0, "past the end is an empty page");
-        assert!(matches!(call(&service, RequestBody::HistoryPage(HistoryPageRequest { offset: 0, limit: 0, unlabeled_only: false })), ResponseBody::Error(_)));
+        assert!(matches!(
+            call(&service, RequestBody::HistoryPage(HistoryPageRequest { offset: 0, limit: 0, unlabeled_only: false })),
+            ResponseBody::Error(_)
+        ));
 
         service.store.set_setting("studio_position", &serde_json::json!(2)).expect("setting");
         let (labels, settings) = export_all(&service);

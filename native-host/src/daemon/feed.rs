@@ -188,11 +188,7 @@ pub(crate) fn spread_channels(items: Vec<FeedItem>, max_run: usize) -> Vec<FeedI
             Some(c) => out.iter().rev().take_while(|i| channel(i).as_ref() == Some(c)).count(),
             None => 0,
         };
-        let pick = if run >= max_run {
-            rest.iter().position(|i| channel(i) != run_channel).unwrap_or(0)
-        } else {
-            0
-        };
+        let pick = if run >= max_run { rest.iter().position(|i| channel(i) != run_channel).unwrap_or(0) } else { 0 };
         if let Some(item) = rest.remove(pick) {
             out.push(item);
         }

@@ -77,8 +77,7 @@ mod tests {
 
     use chrono::{DateTime, Utc};
     use vrdndi_protocol::{
-        ActivityWatchStatus, ContextEvent, ContextReply, ErrorCode, FeedbackKind, FeedbackSource, Request, RequestBody,
-        ResponseBody, Video,
+        ActivityWatchStatus, ContextEvent, ContextReply, ErrorCode, FeedbackKind, FeedbackSource, Request, RequestBody, ResponseBody, Video,
     };
     use vrdndi_store::Store;
 

@@ -52,10 +52,7 @@ impl HistoricalContext {
     /// Indexes files that appeared since the last call; forgets files that were removed.
     fn refresh(&self) -> Vec<(String, Arc<AwExport>, Option<Span>)> {
         let names: Vec<String> = match std::fs::read_dir(&self.dir) {
-            Ok(entries) => entries
-                .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .filter(|name| is_export_name(name))
-                .collect(),
+            Ok(entries) => entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|name| is_export_name(name)).collect(),
             Err(_) => Vec::new(),
         };
         let mut loaded = self.loaded.lock().unwrap_or_else(PoisonError::into_inner);
@@ -91,11 +88,8 @@ impl HistoricalContext {
     /// several do), and that export's file name; `None` when no export has events then.
     pub fn context_at(&self, at: DateTime<Utc>, minutes: u32) -> Option<(String, Vec<ContextEvent>)> {
         let from = at - Duration::minutes(i64::from(minutes));
-        let mut covering: Vec<_> = self
-            .refresh()
-            .into_iter()
-            .filter(|(_, _, range)| range.is_some_and(|r| r.start < at && r.end > from))
-            .collect();
+        let mut covering: Vec<_> =
+            self.refresh().into_iter().filter(|(_, _, range)| range.is_some_and(|r| r.start < at && r.end > from)).collect();
         covering.sort_by_key(|(_, _, range)| std::cmp::Reverse(range.map(|r| r.end)));
         covering.into_iter().find_map(|(name, export, _)| match export.context_at(at, minutes) {
             Ok(events) if !events.is_empty() => Some((name, events)),

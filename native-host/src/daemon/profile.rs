@@ -177,9 +177,8 @@ impl Profiles {
         state.embedding = true;
         drop(state);
         let (profiles, store, embeddings) = (self.clone(), store.clone(), embeddings.clone());
-        let spawned = std::thread::Builder::new()
-            .name("vrdndi-profile".into())
-            .spawn(move || profiles.embed_history(&store, &embeddings, missing));
+        let spawned =
+            std::thread::Builder::new().name("vrdndi-profile".into()).spawn(move || profiles.embed_history(&store, &embeddings, missing));
         if let Err(e) = spawned {
             tracing::error!("cannot start the profile thread: {e}");
             self.lock().embedding = false;

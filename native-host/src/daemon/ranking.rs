@@ -24,8 +24,8 @@ use vrdndi_protocol::{
     ContextEvent, ContextReply, ErrorCode, FeedbackKind, ModelStatus, RankReply, RankRequest, TrainReply, TrainRequest, Video,
 };
 use vrdndi_rank::{
-    context_text, order, BACKGROUND_ACTIVITIES, select_context_events, video_text, Candidate, Context, ContextToken, HeadsMean, Label, ModelConfig,
-    Preferences, RankError, TrainOptions, TrainReport, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
+    context_text, order, select_context_events, video_text, Candidate, Context, ContextToken, HeadsMean, Label, ModelConfig, Preferences,
+    RankError, TrainOptions, TrainReport, BACKGROUND_ACTIVITIES, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
 use vrdndi_store::Store;
 
@@ -278,14 +278,7 @@ impl Inner {
                 }
             };
             let video = self.store.video(&label.video_id)?.unwrap_or_else(|| Video::new(label.video_id.clone(), ""));
-            rows.push(Row {
-                video,
-                at: label.at,
-                context: label.context,
-                interest,
-                productive,
-                like: label.kind == FeedbackKind::Like,
-            });
+            rows.push(Row { video, at: label.at, context: label.context, interest, productive, like: label.kind == FeedbackKind::Like });
         }
         let texts: Vec<String> = rows.iter().map(|r| video_text(&r.video)).collect();
         let vectors = embeddings.embed(&texts, TextKind::Passage, Priority::Background)?;

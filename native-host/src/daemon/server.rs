@@ -104,9 +104,7 @@ fn start(stream: UnixStream, service: &Arc<Service>, connections: &Connections) 
     }
     let guard = connections.open();
     let service = Arc::clone(service);
-    let spawned = std::thread::Builder::new()
-        .name("vrdndi-conn".into())
-        .spawn(move || connection::serve(stream, &service, guard));
+    let spawned = std::thread::Builder::new().name("vrdndi-conn".into()).spawn(move || connection::serve(stream, &service, guard));
     if let Err(e) = spawned {
         tracing::error!("cannot start a connection thread: {e}");
     }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use vrdndi_protocol::{
     FeedbackKind, HistoryItem, HistoryKind, HistoryPageReply, HistoryPageRequest, LabelCounts, LabelSummary, Video, MAX_PAGE_LIMIT,
 };
-use vrdndi_store::{StoredLabel, Store};
+use vrdndi_store::{Store, StoredLabel};
 
 use super::failure::Failure;
 use super::service::Service;
@@ -79,9 +79,11 @@ pub(crate) fn history_videos(store: &Store) -> Result<Vec<HistoryVideo>, Failure
             continue;
         }
         let Some(video) = record.video else { continue };
-        let entry = by_id
-            .entry(video.video_id.clone())
-            .or_insert_with(|| HistoryVideo { video_id: video.video_id.clone(), at: None, kinds: Vec::new() });
+        let entry = by_id.entry(video.video_id.clone()).or_insert_with(|| HistoryVideo {
+            video_id: video.video_id.clone(),
+            at: None,
+            kinds: Vec::new(),
+        });
         entry.at = entry.at.max(record.at);
         if !entry.kinds.contains(&record.kind) {
             entry.kinds.push(record.kind);

@@ -25,8 +25,8 @@ impl DaemonLink {
         let client = match &mut self.client {
             Some(client) => client,
             None => {
-                let client = DaemonClient::connect_or_spawn(&self.config)
-                    .map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?;
+                let client =
+                    DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?;
                 self.client.insert(client)
             }
         };

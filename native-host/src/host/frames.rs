@@ -43,9 +43,7 @@ pub fn read_frame<R: Read>(reader: &mut R) -> Frame {
         Ok(Some(text)) => Frame::Message(text),
         Ok(None) => Frame::End,
         Err(NmError::IncomingTooLarge { len, .. }) => drain(reader, len),
-        Err(NmError::IncomingNotUtf8(error)) => {
-            Frame::NotUtf8 { len: error.as_bytes().len(), error: error.utf8_error().to_string() }
-        }
+        Err(NmError::IncomingNotUtf8(error)) => Frame::NotUtf8 { len: error.as_bytes().len(), error: error.utf8_error().to_string() },
         Err(NmError::Io(error)) if error.kind() == io::ErrorKind::UnexpectedEof => {
             Frame::Truncated { detail: "the input ended inside a frame".to_owned() }
         }
@@ -59,9 +57,7 @@ fn drain<R: Read>(reader: &mut R, len: usize) -> Frame {
     let announced = len as u64;
     match io::copy(&mut reader.by_ref().take(announced), &mut io::sink()) {
         Ok(skipped) if skipped == announced => Frame::TooLarge { len },
-        Ok(skipped) => Frame::Truncated {
-            detail: format!("an oversized frame announced {len} bytes but the input ended after {skipped}"),
-        },
+        Ok(skipped) => Frame::Truncated { detail: format!("an oversized frame announced {len} bytes but the input ended after {skipped}") },
         Err(error) => Frame::Failed(error),
     }
 }

@@ -8,8 +8,8 @@
 //! is passed back. Details of every failure go to the log; the reply carries a short message.
 
 use vrdndi_protocol::{
-    parse_request, ErrorCode, HelloReply, Request, RequestBody, RequestId, Response, ResponseBody, MAX_MESSAGE_BYTES,
-    PROTOCOL_VERSION, REQUEST_TYPES,
+    parse_request, ErrorCode, HelloReply, Request, RequestBody, RequestId, Response, ResponseBody, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    REQUEST_TYPES,
 };
 
 use super::frames::Frame;
@@ -83,8 +83,7 @@ impl<S: Store> Relay<S> {
             }
             Frame::Truncated { detail } => {
                 tracing::warn!("input ended inside a frame: {detail}");
-                let response =
-                    Response::error(None, ErrorCode::MalformedFrame, "the input ended inside a message");
+                let response = Response::error(None, ErrorCode::MalformedFrame, "the input ended inside a message");
                 Handled { reply: Some(Outgoing::response(&response)), end: Some(Ending::Truncated) }
             }
             Frame::End => {

@@ -88,8 +88,7 @@ pub fn too_large(id: Option<RequestId>, len: usize) -> Response {
 pub fn to_json(response: &Response) -> String {
     serde_json::to_string(response).unwrap_or_else(|e| {
         tracing::error!("cannot serialize a reply: {e}");
-        r#"{"id":null,"type":"error","code":8,"name":"internal","message":"the host could not encode its reply"}"#
-            .to_owned()
+        r#"{"id":null,"type":"error","code":8,"name":"internal","message":"the host could not encode its reply"}"#.to_owned()
     })
 }
 

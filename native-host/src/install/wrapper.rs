@@ -112,10 +112,7 @@ mod tests {
         );
         assert!(skipped.is_empty());
         let names: Vec<&str> = settings.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            names,
-            ["ORT_DYLIB_PATH", "VRDNDI_AW_URL", "VRDNDI_DATA_DIR", "VRDNDI_DEVICE", "VRDNDI_LOG", "VRDNDI_MODELS_DIR"]
-        );
+        assert_eq!(names, ["ORT_DYLIB_PATH", "VRDNDI_AW_URL", "VRDNDI_DATA_DIR", "VRDNDI_DEVICE", "VRDNDI_LOG", "VRDNDI_MODELS_DIR"]);
         let get = |name: &str| settings.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         assert_eq!(get("VRDNDI_DATA_DIR"), Some("/home/ana/.local/share/vrdndi"), "the config wins over the environment");
         assert_eq!(get("VRDNDI_MODELS_DIR"), Some("/home/ana/.local/share/vrdndi/models"));
@@ -158,12 +155,8 @@ mod run_tests {
         let settings = vec![("VRDNDI_DATA_DIR".to_owned(), tricky.to_owned())];
         let script_path = dir.path().join("host");
         std::fs::write(&script_path, unix_script(Path::new("/usr/bin/env"), &settings, Some("/home/ana"))).expect("write");
-        let output = std::process::Command::new("sh")
-            .arg(&script_path)
-            .arg("A=chrome-extension://x/")
-            .env_clear()
-            .output()
-            .expect("sh runs");
+        let output =
+            std::process::Command::new("sh").arg(&script_path).arg("A=chrome-extension://x/").env_clear().output().expect("sh runs");
         let text = String::from_utf8(output.stdout).expect("utf-8");
         assert!(text.lines().any(|l| l == format!("VRDNDI_DATA_DIR={tricky}")), "{text}");
         assert!(text.lines().any(|l| l == "HOME=/home/ana"), "HOME is given a value when the browser passed none: {text}");

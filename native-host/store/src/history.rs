@@ -118,7 +118,8 @@ mod tests {
 
     #[test]
     fn searches_differ_by_text() {
-        let search = |text: &str| HistoryRecord { kind: HistoryKind::Search, video: None, text: Some(text.into()), channel_id: None, at: None };
+        let search =
+            |text: &str| HistoryRecord { kind: HistoryKind::Search, video: None, text: Some(text.into()), channel_id: None, at: None };
         assert_ne!(history_key(&search("rust sled")), history_key(&search("rust sle")));
         assert_eq!(history_key(&search("rust sled")), history_key(&search("rust sled")));
     }

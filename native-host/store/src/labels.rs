@@ -67,10 +67,7 @@ impl Store {
     pub fn undo_label(&self, feedback_id: &str, at: DateTime<Utc>) -> Result<UndoOutcome> {
         let outcome = self.labels.transaction(|labels| {
             let Some(bytes) = labels.get(feedback_id.as_bytes())? else {
-                return Err(ConflictableTransactionError::Abort(StoreError::NotFound {
-                    what: "feedback",
-                    key: feedback_id.to_owned(),
-                }));
+                return Err(ConflictableTransactionError::Abort(StoreError::NotFound { what: "feedback", key: feedback_id.to_owned() }));
             };
             let mut label: StoredLabel = abort(decode("label", &bytes))?;
             if label.undone_at.is_some() {
@@ -86,12 +83,7 @@ impl Store {
 
     /// Every label (undone ones included), oldest first.
     pub fn labels(&self) -> Result<Vec<StoredLabel>> {
-        let mut labels = self
-            .labels
-            .iter()
-            .values()
-            .map(|value| decode::<StoredLabel>("label", &value?))
-            .collect::<Result<Vec<_>>>()?;
+        let mut labels = self.labels.iter().values().map(|value| decode::<StoredLabel>("label", &value?)).collect::<Result<Vec<_>>>()?;
         labels.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.feedback_id.cmp(&b.feedback_id)));
         Ok(labels)
     }

@@ -58,13 +58,7 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Store> {
         let io = |source| StoreError::Io { path: dir.to_path_buf(), source };
         create_private_dir(dir).map_err(io)?;
-        let lock = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(dir.join(LOCK_FILE))
-            .map_err(io)?;
+        let lock = OpenOptions::new().create(true).truncate(false).read(true).write(true).open(dir.join(LOCK_FILE)).map_err(io)?;
         if let Err(error) = fs2::FileExt::try_lock_exclusive(&lock) {
             return Err(if error.raw_os_error() == fs2::lock_contended_error().raw_os_error() {
                 StoreError::Locked { path: dir.to_path_buf() }

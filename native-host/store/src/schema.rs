@@ -97,7 +97,8 @@ mod tests {
             db.insert("log", log)?;
             Ok(())
         }
-        let table: [Migration; 3] = [|db| mark(db, 0), |db| mark(db, 1), |_| Err(StoreError::Corrupt { what: "test", detail: "boom".into() })];
+        let table: [Migration; 3] =
+            [|db| mark(db, 0), |db| mark(db, 1), |_| Err(StoreError::Corrupt { what: "test", detail: "boom".into() })];
         let dir = tempfile::tempdir().expect("temp dir");
         let db = raw_db(dir.path());
         match migrate_with(&db, &table) {

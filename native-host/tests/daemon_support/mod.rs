@@ -264,4 +264,3 @@ pub fn status(client: &mut DaemonClient) -> StatusReply {
         other => panic!("status answered {other:?}"),
     }
 }
-

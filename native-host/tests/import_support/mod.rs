@@ -11,9 +11,8 @@ use vrdndi_protocol::{HistoryKind, HistoryRecord};
 
 /// `$VRDNDI_SHARED`, else `<repo>/../shared`; a missing folder fails the test with the fix.
 pub fn shared() -> PathBuf {
-    let dir = std::env::var_os("VRDNDI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let dir =
+        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
     assert!(
         dir.join("data").is_dir(),
         "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",

@@ -29,9 +29,10 @@ pub fn text(output: &Output) -> String {
 }
 
 fn env_path(name: &str, what: &str) -> PathBuf {
-    let path = PathBuf::from(std::env::var_os(name).unwrap_or_else(|| {
-        panic!("{name} is not set ({what}): run scripts/deps.sh, then the tests through scripts/test.sh")
-    }));
+    let path = PathBuf::from(
+        std::env::var_os(name)
+            .unwrap_or_else(|| panic!("{name} is not set ({what}): run scripts/deps.sh, then the tests through scripts/test.sh")),
+    );
     assert!(path.exists(), "{name}={} does not exist ({what}): run scripts/deps.sh", path.display());
     path
 }
@@ -145,7 +146,10 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
         .and_then(|r| r.strip_prefix("bytes=").and_then(|r| r.strip_suffix('-')).and_then(|n| n.parse::<usize>().ok()));
     let head = match start {
         Some(start) if start >= body.len() => {
-            format!("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", body.len())
+            format!(
+                "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
         }
         Some(start) => format!(
             "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {start}-{}/{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

@@ -180,9 +180,7 @@ impl Drop for Session {
 
 /// The shared read-only data: `$VRDNDI_SHARED`, else `<repo>/../shared`.
 pub fn shared_dir() -> PathBuf {
-    std::env::var_os("VRDNDI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+    std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
 }
 
 pub fn shared(relative: &str) -> PathBuf {

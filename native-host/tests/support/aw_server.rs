@@ -133,9 +133,9 @@ impl Drop for AwServer {
 /// `$AW_SERVER_BIN`, else the venv in `$VRDNDI_CACHE` (default `~/.cache/vrdndi`).
 pub fn aw_server_bin() -> PathBuf {
     let bin = std::env::var_os("AW_SERVER_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        let cache = std::env::var_os("VRDNDI_CACHE").map(PathBuf::from).unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vrdndi")
-        });
+        let cache = std::env::var_os("VRDNDI_CACHE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vrdndi"));
         cache.join("venv/bin/aw-server")
     });
     assert!(
@@ -149,9 +149,7 @@ pub fn aw_server_bin() -> PathBuf {
 
 /// The shared read-only material: `$VRDNDI_SHARED`, else `<repo>/../shared`.
 pub fn shared_dir() -> PathBuf {
-    std::env::var_os("VRDNDI_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
+    std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
 }
 
 /// The real ActivityWatch export of a Windows laptop at MHacks 16 (2023-11-18 20:07Z to

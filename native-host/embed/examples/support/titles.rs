@@ -18,8 +18,8 @@ pub fn trending_csv() -> PathBuf {
 /// The first `limit` distinct titles of USvideos.csv.
 pub fn trending_titles(limit: usize) -> Result<Vec<String>, String> {
     let path = trending_csv();
-    let mut reader = csv::Reader::from_path(&path)
-        .map_err(|e| format!("{}: {e} (set VRDNDI_SHARED to the shared folder)", path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(&path).map_err(|e| format!("{}: {e} (set VRDNDI_SHARED to the shared folder)", path.display()))?;
     let mut seen = std::collections::HashSet::new();
     let mut titles = Vec::new();
     for record in reader.records() {

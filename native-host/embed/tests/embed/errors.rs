@@ -43,10 +43,7 @@ fn auto_falls_back_to_the_cpu_and_explicit_cuda_fails_clearly_on_a_cpu_runtime()
         return;
     }
     let options = |device| {
-        EmbedderOptions::new(EmbeddingModel::MultilingualE5Small)
-            .with_models_dir(common::models_dir())
-            .with_threads(2)
-            .with_device(device)
+        EmbedderOptions::new(EmbeddingModel::MultilingualE5Small).with_models_dir(common::models_dir()).with_threads(2).with_device(device)
     };
     let auto = Embedder::new(options(Device::Auto)).expect("auto loads");
     assert_eq!(auto.device(), ExecutionDevice::Cpu);

@@ -89,10 +89,7 @@ impl Method for ChannelAffinity {
                 *counts.entry(key).or_default() += 1;
             }
         }
-        Ok(slate
-            .iter()
-            .map(|c| f64::from(channel_keys(&c.video).iter().find_map(|k| counts.get(k).copied()).unwrap_or(0)))
-            .collect())
+        Ok(slate.iter().map(|c| f64::from(channel_keys(&c.video).iter().find_map(|k| counts.get(k).copied()).unwrap_or(0))).collect())
     }
 }
 

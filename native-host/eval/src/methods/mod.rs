@@ -43,11 +43,7 @@ impl<'a> Past<'a> {
     /// The past made of `watches`; `embeddings[i]` is the embedding of `watches[i]`'s video.
     pub fn new(at: DateTime<Utc>, watches: &'a [Watch], embeddings: &[&'a [f32]]) -> Result<Past<'a>> {
         if embeddings.len() != watches.len() {
-            return Err(crate::error::EvalError::InvalidOption(format!(
-                "{} embeddings for {} watches",
-                embeddings.len(),
-                watches.len()
-            )));
+            return Err(crate::error::EvalError::InvalidOption(format!("{} embeddings for {} watches", embeddings.len(), watches.len())));
         }
         let mut index: HashMap<&str, usize> = HashMap::with_capacity(watches.len());
         let mut videos: Vec<PastVideo<'a>> = Vec::new();

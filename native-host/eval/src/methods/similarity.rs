@@ -32,10 +32,7 @@ impl Method for Centroid {
         if norm == 0.0 {
             return Ok(vec![0.0; slate.len()]);
         }
-        Ok(slate
-            .iter()
-            .map(|c| c.embedding.iter().zip(&mean).map(|(a, m)| f64::from(*a) * m).sum::<f64>() / norm)
-            .collect())
+        Ok(slate.iter().map(|c| c.embedding.iter().zip(&mean).map(|(a, m)| f64::from(*a) * m).sum::<f64>() / norm).collect())
     }
 }
 
@@ -98,8 +95,7 @@ mod tests {
     #[test]
     fn centroid_and_knn_prefer_what_resembles_the_history() {
         let at = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).single().expect("time");
-        let watches: Vec<Watch> =
-            ["a", "b", "c"].iter().map(|id| Watch { video: Video::new(*id, *id), at }).collect();
+        let watches: Vec<Watch> = ["a", "b", "c"].iter().map(|id| Watch { video: Video::new(*id, *id), at }).collect();
         let vectors: [&[f32]; 3] = [&[1.0, 0.0], &[1.0, 0.0], &[0.0, 1.0]];
         let past = Past::new(at + chrono::Duration::days(1), &watches, &vectors).expect("past");
         let slate = [

@@ -136,14 +136,7 @@ pub(crate) struct ResidualBlock {
 }
 
 impl ResidualBlock {
-    pub(crate) fn new(
-        p: &mut Params,
-        name: &str,
-        channels: usize,
-        kernel: usize,
-        condition: usize,
-        reduction: usize,
-    ) -> Result<Self> {
+    pub(crate) fn new(p: &mut Params, name: &str, channels: usize, kernel: usize, condition: usize, reduction: usize) -> Result<Self> {
         Ok(ResidualBlock {
             norm: AdaLn::new(p, &format!("{name}.norm"), condition, channels)?,
             conv: Conv1d::new(p, &format!("{name}.conv"), channels, kernel)?,

@@ -137,9 +137,8 @@ impl Network {
         let b = condition.dim(0)?;
         let (_, t, _) = context.embedding.dims3()?;
         let d = self.config.hidden;
-        let tokens = (self.token_embedding.forward(&context.embedding)?
-            + self.token_numbers.forward(&context.numbers)?)?
-        .broadcast_mul(&context.mask)?;
+        let tokens = (self.token_embedding.forward(&context.embedding)? + self.token_numbers.forward(&context.numbers)?)?
+            .broadcast_mul(&context.mask)?;
         let mut x = tokens.broadcast_as((b, t, d))?.contiguous()?;
         for block in &self.blocks {
             x = block.forward(&x, &context.mask, condition)?;
@@ -157,10 +156,7 @@ impl Network {
         let fused = self.fuse.forward(&joint)?.silu()?;
         let up = self.interest_up.forward(&Tensor::cat(&[&video, &fused], D::Minus1)?)?;
         let interest = self.interest_out.forward(&candle_nn::ops::swiglu(&up)?)?.squeeze(D::Minus1)?;
-        let productive = self
-            .productive_out
-            .forward(&self.productive_hidden.forward(&fused)?.silu()?)?
-            .squeeze(D::Minus1)?;
+        let productive = self.productive_out.forward(&self.productive_hidden.forward(&fused)?.silu()?)?.squeeze(D::Minus1)?;
         Ok(Logits { interest, productive })
     }
 

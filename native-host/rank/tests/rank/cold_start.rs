@@ -7,8 +7,7 @@ use crate::util::*;
 /// The test vectors are not e5's: unrelated ones sit near cosine 0.2, related ones near 0.9.
 fn ranker() -> Ranker {
     let mut ranker = Ranker::cold_start("test-embedder");
-    ranker.cold_mut().calibration =
-        Calibration {
+    ranker.cold_mut().calibration = Calibration {
         history_center: 0.4,
         history_spread: 0.15,
         context_center: 0.4,

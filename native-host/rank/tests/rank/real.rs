@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 use vrdndi_embed::{Embedder, EmbedderOptions, TextKind};
 
 fn cache() -> PathBuf {
-    std::env::var_os("VRDNDI_CACHE").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vrdndi")
-    })
+    std::env::var_os("VRDNDI_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME is set")).join(".cache/vrdndi"))
 }
 
 /// The shared data folder (`VRDNDI_SHARED`, default `<repo>/../shared`).
@@ -28,9 +28,8 @@ pub fn embedder() -> &'static Embedder {
     static EMBEDDER: OnceLock<Embedder> = OnceLock::new();
     EMBEDDER.get_or_init(|| {
         let models = std::env::var_os("VRDNDI_MODELS_DIR").map(PathBuf::from).unwrap_or_else(|| cache().join("models"));
-        let library = std::env::var_os("ORT_DYLIB_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| cache().join("onnxruntime/libonnxruntime.so.1.31.1"));
+        let library =
+            std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).unwrap_or_else(|| cache().join("onnxruntime/libonnxruntime.so.1.31.1"));
         let options = EmbedderOptions::default().with_models_dir(models).with_runtime_library(library).with_threads(2);
         Embedder::new(options).unwrap_or_else(|e| panic!("the e5 model is needed (run scripts/setup.sh): {e}"))
     })

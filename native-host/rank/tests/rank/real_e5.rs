@@ -4,8 +4,8 @@
 use chrono::{Duration, FixedOffset, TimeZone, Utc};
 use vrdndi_protocol::{ContextEvent, Video};
 use vrdndi_rank::{
-    auc, context_text, order, select_context_events, video_text, Candidate, Context, ContextToken, Preferences, ProfileItem,
-    Ranker, Signal, UserProfile, BACKGROUND_ACTIVITIES, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
+    auc, context_text, order, select_context_events, video_text, Candidate, Context, ContextToken, Preferences, ProfileItem, Ranker,
+    Signal, UserProfile, BACKGROUND_ACTIVITIES, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
 
 use crate::real::{passages, queries, shared, trending, Trending};
@@ -129,13 +129,8 @@ fn a_real_coding_context_lifts_tech_videos_and_a_leisure_context_does_not() {
     let leisure = embed_context(&leisure_events, at);
 
     let all = trending();
-    let slate_videos: Vec<&Trending> = all
-        .iter()
-        .filter(|t| is_tech(t))
-        .step_by(5)
-        .take(24)
-        .chain(all.iter().filter(|t| is_leisure(t)).step_by(9).take(24))
-        .collect();
+    let slate_videos: Vec<&Trending> =
+        all.iter().filter(|t| is_tech(t)).step_by(5).take(24).chain(all.iter().filter(|t| is_leisure(t)).step_by(9).take(24)).collect();
     let slate = embed_videos(&slate_videos);
     let tech: Vec<bool> = slate_videos.iter().map(|t| is_tech(t)).collect();
     let ranker = ranker();
@@ -151,9 +146,8 @@ fn a_real_coding_context_lifts_tech_videos_and_a_leisure_context_does_not() {
     assert!(work_auc > 0.6, "coding context: tech vs leisure productive AUC {work_auc:.3}");
     assert!(rest_auc < 0.35, "leisure context: tech vs leisure productive AUC {rest_auc:.3}");
     // The swing: the same tech videos score higher under the coding context than under leisure.
-    let tech_mean = |s: &[vrdndi_protocol::TileScore]| {
-        s.iter().zip(&tech).filter(|(_, t)| **t).map(|(x, _)| x.productive).sum::<f32>() / 24.0
-    };
+    let tech_mean =
+        |s: &[vrdndi_protocol::TileScore]| s.iter().zip(&tech).filter(|(_, t)| **t).map(|(x, _)| x.productive).sum::<f32>() / 24.0;
     assert!(tech_mean(&at_work) > tech_mean(&at_rest) + 0.1, "{} vs {}", tech_mean(&at_work), tech_mean(&at_rest));
     // The best-fitting tile says which real window it matches, by app and title.
     let best = at_work.iter().max_by(|a, b| a.productive.total_cmp(&b.productive)).expect("tiles");
@@ -166,4 +160,3 @@ fn a_real_coding_context_lifts_tech_videos_and_a_leisure_context_does_not() {
     );
     assert!(!named.contains(".exe"), "{reason}");
 }
-

@@ -1,8 +1,8 @@
 //! Small deterministic inputs shared by the tests.
 
 use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
-use vrdndi_rank::{Candidate, Context, ContextToken};
 use vrdndi_protocol::Video;
+use vrdndi_rank::{Candidate, Context, ContextToken};
 
 pub const DIM: usize = 32;
 

@@ -124,7 +124,12 @@ async fn fetch_file(client: &reqwest::Client, folder: &ModelFolder, file: ModelF
         out.sync_all().with_context(|| format!("writing {}", part.display()))?;
         bar.finish_and_clear();
         if let Some(total) = total.filter(|&t| t != offset) {
-            bail!("download of {} ended at {} of {}; run the same command again to resume", file.name, human_bytes(offset), human_bytes(total));
+            bail!(
+                "download of {} ended at {} of {}; run the same command again to resume",
+                file.name,
+                human_bytes(offset),
+                human_bytes(total)
+            );
         }
     }
 

@@ -12,8 +12,9 @@ use vrdndi_embed::{Embedder, EmbedderOptions, EmbeddingModel};
 pub mod titles;
 
 fn env_path(name: &str, what: &str) -> PathBuf {
-    let value = std::env::var_os(name)
-        .unwrap_or_else(|| panic!("{name} is not set: it must point at {what}; run scripts/deps.sh and use scripts/test.sh (or export its test env)"));
+    let value = std::env::var_os(name).unwrap_or_else(|| {
+        panic!("{name} is not set: it must point at {what}; run scripts/deps.sh and use scripts/test.sh (or export its test env)")
+    });
     let path = PathBuf::from(value);
     assert!(path.exists(), "{name}={} does not exist ({what}); run scripts/deps.sh", path.display());
     path
@@ -22,11 +23,7 @@ fn env_path(name: &str, what: &str) -> PathBuf {
 /// `$VRDNDI_MODELS_DIR`, holding multilingual-e5-small.
 pub fn models_dir() -> PathBuf {
     let dir = env_path("VRDNDI_MODELS_DIR", "the models dir with multilingual-e5-small");
-    assert!(
-        dir.join("multilingual-e5-small/model.onnx").is_file(),
-        "no multilingual-e5-small in {}: run scripts/deps.sh",
-        dir.display()
-    );
+    assert!(dir.join("multilingual-e5-small/model.onnx").is_file(), "no multilingual-e5-small in {}: run scripts/deps.sh", dir.display());
     dir
 }
 

@@ -5,6 +5,7 @@
 // inserted with textContent, never as markup. The tab is the active one, or `?tab=ID` (the tests
 // open the popup as a page).
 import './protocol.js';
+import { describeMetrics, describeRun } from './training-run.js';
 
 const P = globalThis.vrdndiProtocol;
 const api = globalThis.browser ?? globalThis.chrome;
@@ -55,8 +56,20 @@ function showConnection({ connection, status, statusProblem, extensionId, flavou
     : `not reachable at ${aw.url ?? '?'}${aw.problem ? `: ${aw.problem}` : ''}`);
   const counts = status.counts ?? {};
   text($('status-labels'), `${counts.labels ?? 0} labels, ${counts.watches ?? 0} watches, ${counts.videos ?? 0} videos`);
-  const metrics = model.last_metrics ? ` ${JSON.stringify(model.last_metrics)}` : '';
-  text($('status-training'), model.trained_at ? `${new Date(model.trained_at).toLocaleString()}${metrics}` : 'never (cold start)');
+  const metrics = describeMetrics(model.last_metrics);
+  text($('status-training'), model.trained_at ? `${new Date(model.trained_at).toLocaleString()}${metrics ? ` (${metrics})` : ''}` : 'never (cold start)');
+  showLastRun(describeRun(status.last_training));
+}
+
+// When the model last trained (in the background or asked for) and what changed.
+function showLastRun(run) {
+  text($('last-run-when'), run ? run.when : 'none yet');
+  text($('last-run-outcome'), run?.outcome ?? '');
+  $('last-run-changes').replaceChildren(...(run?.changes ?? []).map((change) => {
+    const item = document.createElement('li');
+    text(item, change);
+    return item;
+  }));
 }
 
 function showProblem(tab) {

@@ -1,5 +1,7 @@
 //! Requests, replies and the envelope that carries them.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -360,6 +362,33 @@ pub struct StatusReply {
     pub activitywatch: ActivityWatchStatus,
     /// Browsers with our native host manifest installed.
     pub browsers: Vec<String>,
+    /// The newest training run (in the background or asked for), absent before the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_training: Option<TrainingRun>,
+}
+
+/// One training run as the daemon recorded it: when, why, and what changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingRun {
+    pub at: DateTime<Utc>,
+    /// `labels` (enough new labels), `daily`, or `request` (`vrdndi train` or a client's `train`).
+    pub why: String,
+    /// Labels in force when it started.
+    pub labels: u64,
+    /// Whether the new model replaced the one in use.
+    pub replaced: bool,
+    /// Why it replaced or kept the model in use, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Validation F1 of the new model per head (`interest`, `productive`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub f1: BTreeMap<String, f64>,
+    /// Validation F1 per head of the model that was in use before, when it had one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub previous_f1: BTreeMap<String, f64>,
+    /// Why the run failed, when it did (the model in use stays).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// One ActivityWatch event as the model sees it.

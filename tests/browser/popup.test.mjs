@@ -1,11 +1,13 @@
 // The popup in Chromium with the real host: the current Home page's videos (with scores and reasons
-// when the host ranks), one click or one key per label, undo, and titles shown as text only.
+// when the host ranks), one click or one key per label, undo, and titles shown as text only; and
+// when the model last trained and what changed, after real training runs.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
-import { gridOutcome, launchChromium, openPopup } from './lib/chromium.mjs';
-import { hostEnv, note, sleep, workspace } from './lib/env.mjs';
-import { registerChromium, storeStatus } from './lib/host.mjs';
+import { extensionWorker, gridOutcome, launchChromium, openPopup } from './lib/chromium.mjs';
+import { CHROME_EXTENSION_ID, hostBinary, hostEnv, note, sleep, workspace } from './lib/env.mjs';
+import { HostClient, registerChromium, storeStatus } from './lib/host.mjs';
 import { ORIGIN, data, routePlaywright } from './lib/site.mjs';
 
 async function rows(popup) {
@@ -91,4 +93,88 @@ test('popup: videos with scores and reasons, labels and undo by mouse and keyboa
   // Tab reaches the row's buttons in order.
   await popup.keyboard.press('Tab');
   assert.equal(await popup.evaluate(() => document.activeElement.dataset.kind), 'interesting');
+});
+
+// Every fixture video labelled by one rule, an hour apart: programming and science are interesting
+// and the right time, the rest not interesting and not now (so both heads have both classes).
+const TECH = /rust|css|typescript|postgres|kubernetes|git |vim|sqlite|compiler|webassembly|react|transformers|linear algebra|gps|server/i;
+function ruleLabels(videos, from) {
+  return videos.flatMap((v, i) => {
+    const tech = TECH.test(v.title);
+    const at = new Date(Date.parse(from) + i * 3600e3).toISOString();
+    const video = { video_id: v.id, title: v.title, channel: v.channel };
+    return [
+      { feedback_id: `rule-i-${v.id}`, kind: tech ? 'interesting' : 'not_interesting', source: 'studio', at, video },
+      { feedback_id: `rule-t-${v.id}`, kind: tech ? 'right_time' : 'not_now', source: 'studio', at, video },
+    ];
+  });
+}
+
+async function lastRun(popup) {
+  await popup.reload();
+  await popup.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  return popup.evaluate(() => ({
+    when: document.getElementById('last-run-when').textContent,
+    outcome: document.getElementById('last-run-outcome').textContent,
+    changes: [...document.querySelectorAll('#last-run-changes li')].map((li) => li.textContent),
+  }));
+}
+
+test('popup: when the model last trained and what changed, after real training runs (a train request, then vrdndi train)', async (t) => {
+  const dirs = workspace();
+  // Only the runs this test asks for: no background run racing them.
+  const env = { ...hostEnv(dirs), VRDNDI_RETRAIN_AFTER_LABELS: '0' };
+  registerChromium(dirs.udd, env);
+  const videos = data.videos.filter((v) => v.kind === 'video');
+  const client = new HostClient(env);
+  let first;
+  try {
+    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+    const imported = await client.request({ type: 'import_labels', labels: ruleLabels(videos.slice(0, 24), '2024-06-01T08:00:00Z') });
+    assert.equal(imported.added, 48, JSON.stringify(imported));
+    first = await client.request({ type: 'train', kfold: 2 }, 240000);
+    assert.equal(first.type, 'trained', JSON.stringify(first));
+  } finally {
+    await client.close();
+  }
+  const context = await launchChromium(dirs, env);
+  t.after(() => context.close());
+  await extensionWorker(context);
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${CHROME_EXTENSION_ID}/extension/popup.html`);
+  let shown = await lastRun(popup);
+  note(`popup after the first run: ${shown.when} | ${shown.outcome} | ${shown.changes.join('; ')}`);
+  assert.match(shown.when, /asked for \(vrdndi train\), on 48 labels/);
+  assert.equal(shown.outcome, `The new model replaced the old one: ${first.report.decision}`);
+  assert.match(first.report.decision, /no trained model yet/);
+  const f1 = (report, head) => report[head].f1.toFixed(2);
+  assert.deepEqual(shown.changes, [
+    `interest F1 ${f1(first.report.mean, 'interest')} (no model before)`,
+    `right time F1 ${f1(first.report.mean, 'productive')} (no model before)`,
+  ]);
+
+  // Twice the labels, trained from the command line: the popup compares with the model before.
+  const more = new HostClient(env);
+  try {
+    await more.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+    const imported = await more.request({ type: 'import_labels', labels: ruleLabels(videos.slice(24), '2024-06-02T08:00:00Z') });
+    assert.equal(imported.added, 2 * videos.slice(24).length, JSON.stringify(imported));
+  } finally {
+    await more.close();
+  }
+  const cli = spawnSync(hostBinary(), ['train', '--kfold', '2', '--json'], { env, encoding: 'utf8', timeout: 240000 });
+  assert.equal(cli.status, 0, cli.stderr);
+  const second = JSON.parse(cli.stdout);
+  shown = await lastRun(popup);
+  note(`popup after the second run: ${shown.when} | ${shown.outcome} | ${shown.changes.join('; ')}`);
+  assert.match(shown.when, new RegExp(`asked for \\(vrdndi train\\), on ${2 * videos.length} labels`));
+  assert.equal(shown.outcome, `${second.replaced ? 'The new model replaced the old one' : 'The old model was kept'}: ${second.report.decision}`);
+  assert.deepEqual(second.report.previous_mean.interest.f1, first.report.mean.interest.f1, 'the previous model is the first run\'s');
+  assert.deepEqual(shown.changes, [
+    `interest F1 ${f1(first.report.mean, 'interest')} → ${f1(second.report.mean, 'interest')}`,
+    `right time F1 ${f1(first.report.mean, 'productive')} → ${f1(second.report.mean, 'productive')}`,
+  ]);
+  // The command line says the same.
+  const status = spawnSync(hostBinary(), ['status'], { env, encoding: 'utf8', timeout: 60000 });
+  assert.match(status.stdout, new RegExp(`last run .*\\(request, ${2 * videos.length} labels\\): (model replaced|kept the model in use); interest F1 `));
 });

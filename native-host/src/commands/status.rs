@@ -2,7 +2,7 @@
 //! short summary or the `StatusReply` as JSON.
 
 use anyhow::{bail, Context};
-use vrdndi_protocol::{RequestBody, ResponseBody, StatusReply, StatusRequest};
+use vrdndi_protocol::{RequestBody, ResponseBody, StatusReply, StatusRequest, TrainingRun};
 
 use crate::config::Config;
 use crate::daemon::DaemonClient;
@@ -51,6 +51,7 @@ fn summary(status: &StatusReply) -> Vec<String> {
             problem(&model.problem)
         ),
         format!("last training  {}", model.trained_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".to_owned())),
+        format!("last run       {}", status.last_training.as_ref().map_or_else(|| "none yet".to_owned(), run_line)),
         if aw.reachable {
             format!("ActivityWatch  {}: buckets {}", aw.url, aw.buckets.join(", "))
         } else {
@@ -62,6 +63,25 @@ fn summary(status: &StatusReply) -> Vec<String> {
             format!("browsers       {}", status.browsers.join(", "))
         },
     ]
+}
+
+/// "2025-01-14T08:00:00+00:00 (labels, 232 labels): model replaced; interest F1 0.72 -> 0.73 (why)".
+fn run_line(run: &TrainingRun) -> String {
+    let head = format!("{} ({}, {} labels)", run.at.to_rfc3339(), run.why, run.labels);
+    if let Some(error) = &run.error {
+        return format!("{head}: failed: {error}");
+    }
+    let changes: Vec<String> = run
+        .f1
+        .iter()
+        .map(|(name, f1)| match run.previous_f1.get(name) {
+            Some(before) => format!("{name} F1 {before:.2} -> {f1:.2}"),
+            None => format!("{name} F1 {f1:.2}"),
+        })
+        .collect();
+    let outcome = if run.replaced { "model replaced" } else { "kept the model in use" };
+    let why = run.decision.as_ref().map(|d| format!(" ({d})")).unwrap_or_default();
+    format!("{head}: {outcome}; {}{why}", changes.join(", "))
 }
 
 #[cfg(test)]
@@ -79,5 +99,21 @@ mod tests {
         assert!(text.contains("none on - (no model yet)"), "{text}");
         assert!(text.contains("http://127.0.0.1:5600: not reachable"), "{text}");
         assert!(text.contains("last training  never"), "{text}");
+        assert!(text.contains("last run       none yet"), "{text}");
+        status.last_training = Some(TrainingRun {
+            at: "2025-01-14T08:00:00Z".parse().expect("time"),
+            why: "labels".into(),
+            labels: 232,
+            replaced: false,
+            decision: Some("validation mean AUC 0.700 < 0.785".into()),
+            f1: [("interest".to_owned(), 0.66)].into(),
+            previous_f1: [("interest".to_owned(), 0.61)].into(),
+            error: None,
+        });
+        let text = summary(&status).join("\n");
+        assert!(
+            text.contains("(labels, 232 labels): kept the model in use; interest F1 0.61 -> 0.66 (validation mean AUC 0.700 < 0.785)"),
+            "{text}"
+        );
     }
 }

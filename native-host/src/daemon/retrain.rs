@@ -3,20 +3,23 @@
 //! It calls the ranker's own [`Ranker::train`](super::ranking::Ranker::train), which trains on a
 //! time-ordered split and replaces the model in use only when the new one does at least as well,
 //! and which refuses a second run while one is under way. So this module only decides *when*: it
-//! runs on its own thread, never on a connection's, and ranking goes on while it trains. Each run
-//! is recorded in the store's settings under [`RUNS_SETTING`] (when, why, how many labels, whether
-//! the model was replaced, the validation means, or the error), the newest last, so the status,
-//! the export file and the "what the model learned" page can show when it last trained and what
-//! changed.
+//! runs on its own thread, never on a connection's, and ranking goes on while it trains. Each run,
+//! this thread's and the ones asked for with `train` ([`train_and_record`]), is recorded in the
+//! store's settings under [`RUNS_SETTING`] (when, why, how many labels, whether the model was
+//! replaced and why, the validation means of the new and of the previous model, or the error), the
+//! newest last, so the status, the popup, the export file and the "what the model learned" page
+//! can show when it last trained and what changed.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use vrdndi_protocol::{ResponseBody, TrainRequest};
+use vrdndi_protocol::{ErrorCode, TrainReply, TrainRequest, TrainingRun};
 
+use super::failure::Failure;
 use super::service::Service;
 
 /// New labels (in force, of any kind) that make a retraining due.
@@ -30,12 +33,14 @@ pub const RUNS_SETTING: &str = "retrain_runs";
 const MAX_RUNS: usize = 100;
 /// `VRDNDI_RETRAIN_AFTER_LABELS=0` turns background retraining off.
 pub const AFTER_LABELS_ENV: &str = "VRDNDI_RETRAIN_AFTER_LABELS";
+/// The `why` of a run asked for with a `train` request (`vrdndi train`).
+pub const WHY_REQUEST: &str = "request";
 
 /// One background training run, as kept in the settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     pub at: DateTime<Utc>,
-    /// `labels` or `daily`.
+    /// `labels`, `daily` or [`WHY_REQUEST`].
     pub why: String,
     /// Labels in force when it started.
     pub labels: u64,
@@ -43,6 +48,9 @@ pub struct Run {
     /// The ranker's decision and validation means (`report.mean`, `report.decision`), or null.
     #[serde(default)]
     pub mean: Value,
+    /// The validation means of the model in use before (`report.previous_mean`), or null.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub previous_mean: Value,
     #[serde(default)]
     pub decision: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,26 +94,94 @@ pub fn spawn(service: Arc<Service>) {
 /// Trains when due and records the run; returns the run, if one was made.
 pub fn check_once(service: &Service, after_labels: u64, now: DateTime<Utc>) -> Result<Option<Run>, vrdndi_store::StoreError> {
     let runs = runs(service)?;
-    let labels_now = service.store.labels()?.iter().filter(|l| l.undone_at.is_none()).count() as u64;
+    let labels_now = labels_in_force(service)?;
     let Some(why) = due(runs.last(), labels_now, now, after_labels, DEFAULT_EVERY) else { return Ok(None) };
     tracing::info!(why, labels = labels_now, "background retraining");
-    let response = service.handle(vrdndi_protocol::Request { id: 0, body: vrdndi_protocol::RequestBody::Train(TrainRequest::default()) });
-    let mut run = Run { at: now, why: why.to_owned(), labels: labels_now, replaced: false, mean: Value::Null, decision: None, error: None };
-    match response.body {
-        ResponseBody::Trained(reply) => {
+    Ok(train_and_record(service, &TrainRequest::default(), why, now).1)
+}
+
+/// Trains and records the run (started at `at` for reason `why`); returns the ranker's answer
+/// and the run. A refusal before any training (a run already under way, a bad `kfold`) is no run;
+/// a failed run is recorded with its error. A run that cannot be recorded is logged: the model
+/// it trained is in use all the same.
+pub(crate) fn train_and_record(
+    service: &Service,
+    request: &TrainRequest,
+    why: &str,
+    at: DateTime<Utc>,
+) -> (Result<TrainReply, Failure>, Option<Run>) {
+    let labels = match labels_in_force(service) {
+        Ok(labels) => labels,
+        Err(e) => return (Err(e.into()), None),
+    };
+    let result = service.ranker.train(request);
+    let mut run = Run {
+        at,
+        why: why.to_owned(),
+        labels,
+        replaced: false,
+        mean: Value::Null,
+        previous_mean: Value::Null,
+        decision: None,
+        error: None,
+    };
+    match &result {
+        Ok(reply) => {
             run.replaced = reply.replaced;
             run.mean = reply.report.get("mean").cloned().unwrap_or(Value::Null);
+            run.previous_mean = reply.report.get("previous_mean").cloned().unwrap_or(Value::Null);
             run.decision = reply.report.get("decision").and_then(Value::as_str).map(str::to_owned);
         }
-        ResponseBody::Error(error) => run.error = Some(format!("{}: {}", error.name, error.message)),
-        other => run.error = Some(format!("unexpected reply {other:?}")),
+        Err(failure) if failure.code == ErrorCode::InvalidRequest => return (result, None),
+        Err(failure) => run.error = Some(format!("{}: {}", failure.code.name(), failure.message)),
     }
-    let mut all = runs;
-    all.push(run.clone());
+    if let Err(e) = append(service, run.clone()) {
+        tracing::warn!("cannot record the training run: {e}");
+    }
+    (result, Some(run))
+}
+
+fn labels_in_force(service: &Service) -> Result<u64, vrdndi_store::StoreError> {
+    Ok(service.store.labels()?.iter().filter(|l| l.undone_at.is_none()).count() as u64)
+}
+
+fn append(service: &Service, run: Run) -> Result<(), vrdndi_store::StoreError> {
+    let mut all = runs(service)?;
+    all.push(run);
     let skip = all.len().saturating_sub(MAX_RUNS);
     let value = serde_json::to_value(&all[skip..]).unwrap_or(Value::Null);
-    service.store.set_setting(RUNS_SETTING, &value)?;
-    Ok(Some(run))
+    service.store.set_setting(RUNS_SETTING, &value)
+}
+
+/// The newest run as `status` reports it.
+pub fn last_run(service: &Service) -> Option<TrainingRun> {
+    match runs(service) {
+        Ok(runs) => runs.last().map(Run::summary),
+        Err(e) => {
+            tracing::warn!("cannot read the training runs: {e}");
+            None
+        }
+    }
+}
+
+impl Run {
+    fn summary(&self) -> TrainingRun {
+        TrainingRun {
+            at: self.at,
+            why: self.why.clone(),
+            labels: self.labels,
+            replaced: self.replaced,
+            decision: self.decision.clone(),
+            f1: heads_f1(&self.mean),
+            previous_f1: heads_f1(&self.previous_mean),
+            error: self.error.clone(),
+        }
+    }
+}
+
+/// `{"interest": {"f1": 0.7, ..}, ..}` -> `{"interest": 0.7, ..}`, heads without an F1 left out.
+fn heads_f1(mean: &Value) -> BTreeMap<String, f64> {
+    ["interest", "productive"].into_iter().filter_map(|head| Some((head.to_owned(), mean.get(head)?.get("f1")?.as_f64()?))).collect()
 }
 
 /// The recorded runs, oldest first; an unreadable record counts as none (it is rewritten).
@@ -118,7 +194,16 @@ mod tests {
     use super::*;
 
     fn run(labels: u64, at: &str) -> Run {
-        Run { at: at.parse().expect("time"), why: "labels".into(), labels, replaced: true, mean: Value::Null, decision: None, error: None }
+        Run {
+            at: at.parse().expect("time"),
+            why: "labels".into(),
+            labels,
+            replaced: true,
+            mean: Value::Null,
+            previous_mean: Value::Null,
+            decision: None,
+            error: None,
+        }
     }
 
     #[test]
@@ -163,5 +248,36 @@ mod tests {
         assert!(made.error.is_some() || made.decision.is_some());
         assert_eq!(runs(&service).expect("runs"), vec![made]);
         assert!(check_once(&service, 3, now).expect("checks").is_none(), "no new labels since");
+
+        // A `train` request is a run too (why "request"), and status reports the newest; a refused
+        // request (a bad `kfold`) is none.
+        let train = |kfold| {
+            let body = vrdndi_protocol::RequestBody::Train(TrainRequest { kfold });
+            service.handle(vrdndi_protocol::Request { id: 1, body }).body
+        };
+        assert!(matches!(train(Some(99)), vrdndi_protocol::ResponseBody::Error(_)));
+        assert_eq!(runs(&service).expect("runs").len(), 1, "a refused request is no run");
+        let _ = train(None);
+        let all = runs(&service).expect("runs");
+        assert_eq!(all.iter().map(|r| r.why.as_str()).collect::<Vec<_>>(), ["labels", WHY_REQUEST]);
+        let status = service.status().last_training.expect("the last run in status");
+        assert_eq!((status.why.as_str(), status.labels, status.error.is_some()), (WHY_REQUEST, 3, all[1].error.is_some()));
+    }
+
+    #[test]
+    fn the_summary_has_the_f1_of_each_head_before_and_after() {
+        let mut made = run(40, "2024-06-02T00:00:00Z");
+        made.mean = serde_json::json!({"interest": {"folds": 5, "f1": 0.66, "auc": 0.7}, "productive": null});
+        made.previous_mean = serde_json::json!({"interest": {"f1": 0.61}, "productive": {"f1": 0.5}});
+        made.decision = Some("kept".into());
+        let summary = made.summary();
+        assert_eq!(summary.f1, BTreeMap::from([("interest".to_owned(), 0.66)]));
+        assert_eq!(summary.previous_f1, BTreeMap::from([("interest".to_owned(), 0.61), ("productive".to_owned(), 0.5)]));
+        assert_eq!(summary.decision.as_deref(), Some("kept"));
+        // Runs recorded before `previous_mean` existed still read.
+        let old: Run =
+            serde_json::from_value(serde_json::json!({"at": "2024-06-01T00:00:00Z", "why": "daily", "labels": 3, "replaced": false}))
+                .expect("an old run reads");
+        assert!(old.summary().previous_f1.is_empty());
     }
 }

@@ -59,7 +59,9 @@ impl Service {
             RequestBody::Status(_) => Ok(ResponseBody::Status(Box::new(self.status()))),
             RequestBody::Context(context) => self.context(&context).map(ResponseBody::Context),
             RequestBody::Import(import) => self.import(import).map(ResponseBody::Imported),
-            RequestBody::Train(train) => self.ranker.train(&train).map(ResponseBody::Trained),
+            RequestBody::Train(train) => {
+                super::retrain::train_and_record(self, &train, super::retrain::WHY_REQUEST, Utc::now()).0.map(ResponseBody::Trained)
+            }
             RequestBody::HistoryPage(page) => self.history_page(&page).map(ResponseBody::HistoryPage),
             RequestBody::Export(export) => self.export(&export).map(ResponseBody::Exported),
             RequestBody::ImportLabels(import) => self.import_labels(import).map(ResponseBody::LabelsImported),

@@ -1,6 +1,6 @@
 //! `status`: what the daemon knows, one small function per part so that each owner fills in
 //! their own (the model's in `ranking`, ActivityWatch's in the context provider, the browsers'
-//! from the installer).
+//! from the installer, the last training run from `retrain`'s record).
 
 use vrdndi_protocol::{StatusReply, PROTOCOL_VERSION};
 
@@ -17,6 +17,7 @@ impl Service {
             model: self.ranker.status(),
             activitywatch: self.context.status(),
             browsers: registered_browsers(&self.config),
+            last_training: super::retrain::last_run(self),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use aw_server::{c1_export, AwServer};
 use chrono::{DateTime, TimeDelta, Utc};
-use vrdndi_activitywatch::{AwClient, AwExport, ContextReply, HostChoice};
+use vrdndi_activitywatch::{AwClient, AwExport, ContextEvent, ContextReply, HostChoice};
 
 const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
 
@@ -46,7 +46,7 @@ fn the_context_at_three_in_the_morning_is_the_hackathon_work_before_it() {
     let server = AwServer::with_c1();
     let at = "2023-11-19T03:00:00Z";
     let started = Instant::now();
-    let output = vrdndi(&["context", "--at", at, "--json", "--aw-url", &server.url()]).output().expect("run vrdndi");
+    let output = vrdndi(&["context", "--at", at, "--minutes", "60", "--json", "--aw-url", &server.url()]).output().expect("run vrdndi");
     eprintln!("vrdndi context against aw-server took {:?}", started.elapsed());
     let reply = reply_of(&output);
     let at = t(at);
@@ -125,9 +125,33 @@ fn the_export_file_gives_the_same_context_as_the_server() {
 
     // The same through the command line's --export.
     let via_cli = reply_of(
-        &vrdndi(&["context", "--at", "2023-11-19T03:00:00Z", "--json", "--export"]).arg(c1_export()).output().expect("run vrdndi"),
+        &vrdndi(&["context", "--at", "2023-11-19T03:00:00Z", "--minutes", "60", "--json", "--export"])
+            .arg(c1_export())
+            .output()
+            .expect("run vrdndi"),
     );
     assert_eq!(via_cli.events, export.context_at(t("2023-11-19T03:00:00Z"), 60).expect("context"));
+}
+
+/// Without `--minutes`, `context` shows exactly what the model reads: the 30 minutes before, each
+/// window's repeats merged into one event, the longest 32, none at or after the time.
+#[test]
+fn without_minutes_the_context_is_what_the_model_reads() {
+    let server = AwServer::with_c1();
+    let at = t("2023-11-19T03:00:00Z");
+    let reply = reply_of(&vrdndi(&["context", "--at", "2023-11-19T03:00:00Z", "--json", "--aw-url", &server.url()]).output().expect("run"));
+    assert_eq!((reply.problem.as_deref(), reply.minutes), (None, 30));
+    let raw = AwExport::open(&c1_export()).expect("C1 opens").context_at(at, 30).expect("context");
+    assert!(raw.len() > reply.events.len(), "C1 switches windows often in those 30 minutes: {} events", raw.len());
+    let model = vrdndi_rank::select_context_events(&raw, at, vrdndi_rank::DEFAULT_LOOKBACK, vrdndi_rank::DEFAULT_MAX_EVENTS);
+    // Merged durations are sums: compare them to a microsecond (JSON may round the last bit).
+    let key = |e: &ContextEvent| (e.start, e.app.clone(), e.title.clone(), (e.duration_s * 1e6).round() as i64);
+    assert_eq!(reply.events.iter().map(key).collect::<Vec<_>>(), model.iter().map(key).collect::<Vec<_>>());
+    assert!(!reply.events.is_empty() && reply.events.len() <= vrdndi_rank::DEFAULT_MAX_EVENTS);
+    let windows: std::collections::HashSet<(&str, &str)> = reply.events.iter().map(|e| (e.app.as_str(), e.title.as_str())).collect();
+    assert_eq!(windows.len(), reply.events.len(), "each window once");
+    assert!(reply.events.iter().all(|e| e.start < at && e.start >= at - TimeDelta::minutes(30)));
+    assert!(reply.events.windows(2).all(|p| p[0].start <= p[1].start), "oldest first");
 }
 
 #[test]

@@ -189,7 +189,8 @@ pub struct StatusRequest {}
 pub struct ContextRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<DateTime<Utc>>,
-    /// How far back to look; the host's default when absent.
+    /// Every event of this many minutes before `at`; absent: what the model reads (its 30-minute
+    /// window, repeats of a window merged, the longest kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
 }

@@ -40,13 +40,16 @@ pub struct ContextOptions {
     pub seed: u64,
     pub resamples: usize,
     pub level: f64,
+    /// How far back before each label the context reaches (the daemon's window by default).
+    pub lookback: chrono::Duration,
 }
 
 impl Default for ContextOptions {
-    /// Newest host, UTC, seed 7, 1000 resamples, 95% intervals.
+    /// Newest host, UTC, seed 7, 1000 resamples, 95% intervals, the ranker's default lookback.
     fn default() -> Self {
         ContextOptions {
             host: None,
+            lookback: DEFAULT_LOOKBACK,
             utc_offset: Utc.fix(),
             seed: 7,
             resamples: crate::bootstrap::DEFAULT_RESAMPLES,
@@ -260,8 +263,9 @@ pub fn run_context(
     progress.stage(&format!("reading the context of {} labels", labelled.len()));
     let mut contexts = Vec::with_capacity(labelled.len());
     for l in &labelled {
-        let events = export.context_at(l.at, (DEFAULT_LOOKBACK.num_minutes()) as u32)?;
-        contexts.push(select_context_events(&events, l.at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS));
+        let minutes = u32::try_from(options.lookback.num_minutes()).unwrap_or(u32::MAX);
+        let events = export.context_at(l.at, minutes)?;
+        contexts.push(select_context_events(&events, l.at, options.lookback, DEFAULT_MAX_EVENTS));
     }
     let queries: Vec<String> = contexts.iter().flatten().map(context_text).collect();
     let passages: Vec<String> = labelled.iter().map(|l| video_text(&l.video)).collect();

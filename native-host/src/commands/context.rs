@@ -1,5 +1,5 @@
 //! `vrdndi context [--at RFC3339] [--minutes N] [--json] [--export FILE] [--host NAME]`: the
-//! ActivityWatch context the model sees at a time.
+//! ActivityWatch context the model sees at a time (or, with `--minutes`, every event before it).
 //!
 //! It reads ActivityWatch directly (no daemon), so it answers even when the store is busy and
 //! shows exactly what the ranking would get. A dead or slow aw-server is not a failure: the
@@ -10,11 +10,11 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use vrdndi_activitywatch::{
-    local_zone_or_utc, AwClient, AwExport, ContextEvent, ContextReply, EventSource, HostChoice, Tz, DEFAULT_MINUTES, MAX_MINUTES,
-};
+use vrdndi_activitywatch::{local_zone_or_utc, AwClient, AwExport, ContextEvent, ContextReply, EventSource, HostChoice, Tz, MAX_MINUTES};
+use vrdndi_rank::{select_context_events, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS};
 
 use crate::config::Config;
+use crate::daemon::context::MODEL_CONTEXT_MINUTES;
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -22,9 +22,10 @@ pub struct ContextArgs {
     /// The time the context ends at (nothing at or after it is read) [default: now]
     #[arg(long, value_parser = crate::cli::parse_time)]
     pub at: Option<DateTime<Utc>>,
-    /// How many minutes before `--at` to look at
-    #[arg(long, default_value_t = DEFAULT_MINUTES, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MINUTES)))]
-    pub minutes: u32,
+    /// Show every event of this many minutes before `--at` [default: what the model reads: the
+    /// 30 minutes before, repeats of a window merged, the longest 32]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_MINUTES)))]
+    pub minutes: Option<u32>,
     /// Print the protocol's ContextReply as JSON
     #[arg(long)]
     pub json: bool,
@@ -47,7 +48,14 @@ pub fn run(config: &Config, args: ContextArgs) -> anyhow::Result<()> {
         None => (EventSource::Server(AwClient::new(&config.aw_url)?.with_host(host)), config.aw_url.clone()),
     };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
-    let reply = runtime.block_on(source.context_reply(at, args.minutes));
+    let reply = match args.minutes {
+        Some(minutes) => runtime.block_on(source.context_reply(at, minutes)),
+        None => {
+            let mut reply = runtime.block_on(source.context_reply(at, MODEL_CONTEXT_MINUTES));
+            reply.events = select_context_events(&reply.events, at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS);
+            reply
+        }
+    };
     if args.json {
         return output::json(&reply);
     }

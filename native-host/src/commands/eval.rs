@@ -96,6 +96,9 @@ pub struct ContextArgs {
     /// Bootstrap resamples per interval
     #[arg(long, default_value_t = vrdndi_eval::DEFAULT_RESAMPLES)]
     pub resamples: usize,
+    /// Minutes of activity before each label that form its context [default: the daemon's window]
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=24 * 60))]
+    pub lookback_minutes: Option<u32>,
     /// Print the report as JSON
     #[arg(long)]
     pub json: bool,
@@ -211,6 +214,7 @@ fn context_command(config: &Config, args: ContextArgs) -> anyhow::Result<()> {
         utc_offset,
         seed: args.seed,
         resamples: args.resamples,
+        lookback: args.lookback_minutes.map_or(vrdndi_rank::DEFAULT_LOOKBACK, |m| chrono::Duration::minutes(i64::from(m))),
         ..context::ContextOptions::default()
     };
     let report = context::run_context(&args.export, &args.labels, &embedder, &mut embeddings, &options, &mut progress)?;

@@ -8,13 +8,23 @@
 
 use chrono::{DateTime, Utc};
 use vrdndi_protocol::{ActivityWatchStatus, ContextReply};
+use vrdndi_rank::{select_context_events, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS};
 
-/// Minutes of context before a label or a ranking, and for `context` without `minutes`.
-pub const DEFAULT_CONTEXT_MINUTES: u32 = 30;
+/// The window the model reads before a ranking or a label: the ranker's lookback (30 minutes).
+pub const MODEL_CONTEXT_MINUTES: u32 = DEFAULT_LOOKBACK.num_minutes() as u32;
 
 pub trait ContextProvider: Send + Sync {
     /// The events of the `minutes` before `at`, oldest first.
     fn context(&self, at: DateTime<Utc>, minutes: u32) -> ContextReply;
+
+    /// What the model reads at `at`: the events of its window with repeats merged and only the
+    /// longest kept, oldest first. Labels store this, so a snapshot stays small however busy the
+    /// window was, and training sees what ranking saw.
+    fn model_context(&self, at: DateTime<Utc>) -> ContextReply {
+        let mut reply = self.context(at, MODEL_CONTEXT_MINUTES);
+        reply.events = select_context_events(&reply.events, at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS);
+        reply
+    }
 
     /// Whether ActivityWatch answers, and which buckets it has.
     fn status(&self) -> ActivityWatchStatus;

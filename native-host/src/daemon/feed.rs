@@ -12,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Duration, Utc};
 use vrdndi_protocol::{FeedItem, FeedReply, FeedRequest, HistoryKind, RankRequest, Surface, TileScore, Video};
 
-use super::context::DEFAULT_CONTEXT_MINUTES;
 use super::failure::Failure;
 use super::service::Service;
 use super::studio::check_limit;
@@ -41,7 +40,7 @@ impl Service {
         let (scores, model, problem) = if tiles.is_empty() {
             (HashMap::new(), String::new(), None)
         } else {
-            let context = self.context.context(at, DEFAULT_CONTEXT_MINUTES);
+            let context = self.context.model_context(at);
             let rank = RankRequest { surface: Surface::Home, tiles, at: Some(at) };
             match self.ranker.rank(&rank, &context) {
                 Ok(reply) => {

@@ -6,7 +6,6 @@ use chrono::Utc;
 use vrdndi_protocol::{Ack, FeedbackRequest, UndoRequest, WatchedRequest};
 use vrdndi_store::{StoredLabel, UndoOutcome, WatchEvent};
 
-use super::context::DEFAULT_CONTEXT_MINUTES;
 use super::failure::Failure;
 use super::service::{check_video, Service};
 
@@ -28,7 +27,7 @@ impl Service {
             video_id: request.video.video_id.clone(),
             source: request.source,
             at,
-            context: self.context.context(at, DEFAULT_CONTEXT_MINUTES).events,
+            context: self.context.model_context(at).events,
             undone_at: None,
         };
         let stored = self.store.add_label(&label, &request.video)?;

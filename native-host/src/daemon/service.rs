@@ -13,7 +13,7 @@ use vrdndi_protocol::{
 };
 use vrdndi_store::{Impression, Store};
 
-use super::context::{ContextProvider, NoContext, DEFAULT_CONTEXT_MINUTES};
+use super::context::{ContextProvider, NoContext};
 use super::failure::Failure;
 use super::ranking::Ranker;
 use crate::config::Config;
@@ -77,11 +77,14 @@ impl Service {
     }
 
     fn context(&self, request: &ContextRequest) -> Result<ContextReply, Failure> {
-        let minutes = request.minutes.unwrap_or(DEFAULT_CONTEXT_MINUTES);
+        let at = request.at.unwrap_or_else(Utc::now);
+        let Some(minutes) = request.minutes else {
+            return Ok(self.context.model_context(at));
+        };
         if !(1..=MAX_CONTEXT_MINUTES).contains(&minutes) {
             return Err(Failure::invalid(format!("`minutes` must be 1 to {MAX_CONTEXT_MINUTES}, not {minutes}")));
         }
-        Ok(self.context.context(request.at.unwrap_or_else(Utc::now), minutes))
+        Ok(self.context.context(at, minutes))
     }
 
     /// Ranks a slate and records what was shown. A failed impression write is logged, not
@@ -91,7 +94,7 @@ impl Service {
             check_video(tile)?;
         }
         let at = request.at.unwrap_or_else(Utc::now);
-        let context = self.context.context(at, DEFAULT_CONTEXT_MINUTES);
+        let context = self.context.model_context(at);
         let reply = self.ranker.rank(&request, &context)?;
         let impression = Impression::from_ranking(at, &request, &reply);
         if let Err(e) = self.store.record_impression(&impression, &request) {

@@ -74,6 +74,14 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+// An SVG element (the pages draw their pictures by hand, no chart library).
+export function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 // YouTube's thumbnail for an id (checked: 11 characters of the id alphabet), hidden if it fails.
 export function thumbnail(videoId, size = 'mqdefault') {
   if (!/^[A-Za-z0-9_-]{11}$/.test(videoId)) return null;

@@ -1,18 +1,12 @@
 // "What the model learned": pictures drawn here as SVG from JSON the host returns (no chart
-// library): labels per week from the labels export, the last training as `status` reports it,
-// and, from the context stored with each timing label, where "right time" outweighs "not now".
-import { ask, el } from './common.js';
+// library): labels per week from the labels export, the last training as `status` reports it and
+// every run's validation F1, and (contexts.js) which kinds of videos are "right time" where.
+import { ask, el, svg } from './common.js';
+import { contextCells, kindsList, shareChart } from './contexts.js';
+import { describeMetrics, describeRun } from '../training-run.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const KINDS = ['interesting', 'not_interesting', 'right_time', 'not_now', 'like', 'dislike'];
 const COLOURS = { interesting: '#2e86de', not_interesting: '#8395a7', right_time: '#10ac84', not_now: '#ee5253', like: '#54a0ff', dislike: '#c8d6e5' };
-
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 async function allLabels() {
   const labels = [];
@@ -23,10 +17,10 @@ async function allLabels() {
   }
 }
 
-// The daemon's background training runs (settings `retrain_runs`): validation F1 of each head per
+// The daemon's training runs, in the background or asked for (settings `retrain_runs`): validation F1 of each head per
 // run, as points joined by lines; a failed run is a gap with its reason in a tooltip.
 function runsChart(runs) {
-  if (!Array.isArray(runs) || runs.length === 0) return el('p', { textContent: 'No background training run yet (one starts after 20 new labels, or daily).' });
+  if (!Array.isArray(runs) || runs.length === 0) return el('p', { textContent: 'No training run yet (one starts after 20 new labels, or daily, or with `vrdndi train`).' });
   const width = 760;
   const height = 160;
   const chart = svg('svg', { width, height: height + 30, role: 'img', id: 'runs-chart', 'aria-label': 'Validation F1 per training run' });
@@ -98,53 +92,14 @@ function overTime(labels) {
   return chart;
 }
 
-// The category (or app) that took the most time in a label's context.
-function mainActivity(context) {
-  const time = new Map();
-  for (const e of context ?? []) {
-    const name = e.category?.length ? e.category.join(' > ') : (e.app || 'unknown');
-    time.set(name, (time.get(name) ?? 0) + (e.duration_s ?? 0));
-  }
-  let best = 'no ActivityWatch data';
-  let most = -1;
-  for (const [name, s] of time) if (s > most) { best = name; most = s; }
-  return best;
-}
-
-function contexts(labels) {
-  const slots = ['night (0-6)', 'morning (6-12)', 'afternoon (12-18)', 'evening (18-24)'];
-  const cells = new Map();
-  for (const l of labels) {
-    if (l.undone_at || !['right_time', 'not_now'].includes(l.kind)) continue;
-    const key = `${mainActivity(l.context)}|${Math.floor(new Date(l.at).getHours() / 6)}`;
-    const cell = cells.get(key) ?? { yes: 0, all: 0 };
-    cell.all += 1;
-    if (l.kind === 'right_time') cell.yes += 1;
-    cells.set(key, cell);
-  }
-  if (cells.size === 0) return el('p', { textContent: 'No "right time" or "not now" labels yet.' });
-  const activities = [...new Set([...cells.keys()].map((k) => k.split('|')[0]))].sort();
-  const chart = svg('svg', { width: 220 + slots.length * 130, height: 30 + activities.length * 26, role: 'img', id: 'context-chart' });
-  slots.forEach((slot, j) => chart.append(svg('text', { x: 220 + j * 130, y: 14 }, slot)));
-  activities.forEach((activity, i) => {
-    chart.append(svg('text', { x: 0, y: 40 + i * 26 }, activity.slice(0, 32)));
-    slots.forEach((slot, j) => {
-      const cell = cells.get(`${activity}|${j}`);
-      if (!cell) return;
-      const share = cell.yes / cell.all;
-      const rect = svg('rect', { x: 220 + j * 130, y: 24 + i * 26, width: 120, height: 22, fill: `rgba(16, 172, 132, ${0.15 + 0.85 * share})` });
-      rect.append(svg('title', {}, `${activity}, ${slot}: ${cell.yes} of ${cell.all} right time`));
-      chart.append(rect, svg('text', { x: 226 + j * 130, y: 40 + i * 26 }, `${cell.yes}/${cell.all}`));
-    });
-  });
-  return chart;
-}
-
 function training(status) {
   const model = status.model ?? {};
-  if (!model.trained_at) return `Not trained yet${model.problem ? ` (${model.problem})` : ''}. Run \`vrdndi train\` once you have labels.`;
-  const metrics = model.last_metrics ? ` Validation: ${JSON.stringify(model.last_metrics)}` : '';
-  return `Last trained ${new Date(model.trained_at).toLocaleString()}.${metrics}`;
+  const metrics = describeMetrics(model.last_metrics);
+  const trained = model.trained_at
+    ? `Last trained ${new Date(model.trained_at).toLocaleString()}${metrics ? ` (validation: ${metrics})` : ''}.`
+    : `Not trained yet${model.problem ? ` (${model.problem})` : ''}. Run \`vrdndi train\` once you have labels.`;
+  const run = describeRun(status.last_training);
+  return run ? `${trained} Last run: ${run.when}. ${run.outcome}.${run.changes.length ? ` ${run.changes.join(', ')}.` : ''}` : trained;
 }
 
 async function start() {
@@ -152,7 +107,9 @@ async function start() {
     const [{ labels, settings }, status] = await Promise.all([allLabels(), ask({ type: 'status' })]);
     document.getElementById('over-time').replaceChildren(overTime(labels));
     document.getElementById('runs').replaceChildren(runsChart(settings.retrain_runs));
-    document.getElementById('contexts').replaceChildren(contexts(labels));
+    const cells = contextCells(labels);
+    document.getElementById('contexts').replaceChildren(shareChart(cells));
+    document.getElementById('kinds').replaceChildren(kindsList(cells));
     document.getElementById('training').textContent = training(status);
     document.body.dataset.ready = 'true';
   } catch (error) {

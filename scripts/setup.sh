@@ -25,14 +25,7 @@ step_build_host() {
   status "$(du -h "$HOST_BIN" | cut -f1) $HOST_BIN"
 }
 
-# scripts/build-wasm.sh and scripts/build-extension.sh are written alongside;
-# until they exist the step says so instead of failing.
-step_optional_script() {
-  if [ ! -f "$1" ]; then
-    warn "$1 does not exist yet; skipped"
-    status "skipped: $1 missing"
-    return 0
-  fi
+step_script() {
   bash "$1" >&2
   status "done"
 }
@@ -60,10 +53,10 @@ step_install_data() {
   if [ -n "$out" ]; then status "installed into $VRDNDI_DATA_DIR"; else status "up to date in $VRDNDI_DATA_DIR"; fi
 }
 
-# The host's own subcommands. They may not all exist yet: warn, don't fail.
+# The host's own subcommands: warn, don't fail (the summary shows it).
 step_host_cmd() {
   if ! "$HOST_BIN" "$@" >&2; then
-    warn "'vrdndi $*' failed (not implemented yet?)"
+    warn "'vrdndi $*' failed"
     status "warning: 'vrdndi $*' failed"
     return 0
   fi
@@ -72,8 +65,8 @@ step_host_cmd() {
 
 t0="$(now_s)"
 step build-host step_build_host
-step build-wasm step_optional_script scripts/build-wasm.sh
-step build-ext step_optional_script scripts/build-extension.sh
+step build-wasm step_script scripts/build-wasm.sh
+step build-ext step_script scripts/build-extension.sh
 step data-dir step_install_data
 if [ -x "$HOST_BIN" ]; then
   step install step_host_cmd install --browser all
@@ -81,7 +74,15 @@ fi
 rc=0
 step_summary "setup ($(elapsed "$t0")s after deps)" || rc=$?
 if [ -x "$HOST_BIN" ]; then
+  # The daemon loads the model in the background: give it a minute so the status below shows
+  # the model in use rather than "loading".
+  for _ in $(seq 60); do
+    "$HOST_BIN" status 2>/dev/null | grep -q 'embedding model is loading' || break
+    sleep 1
+  done
   log "vrdndi status:"
-  "$HOST_BIN" status || warn "'vrdndi status' failed (not implemented yet?)"
+  "$HOST_BIN" status || warn "'vrdndi status' failed"
+  log "next: load the extension (chrome://extensions, Developer mode, Load unpacked: $VRDNDI_ROOT/dist/chrome;"
+  log "      Firefox: about:debugging, This Firefox, Load Temporary Add-on: $VRDNDI_ROOT/dist/firefox/manifest.json)"
 fi
 exit "$rc"

@@ -1,8 +1,10 @@
 // "What the model learned": pictures drawn here as SVG from JSON the host returns (no chart
 // library): labels per week from the labels export, the last training as `status` reports it and
-// every run's validation F1, and (contexts.js) which kinds of videos are "right time" where.
+// every run's validation F1, (contexts.js) which kinds of videos are "right time" where, and
+// (eval-table.js) the last offline evaluation.
 import { ask, el, svg } from './common.js';
 import { contextCells, kindsList, shareChart } from './contexts.js';
+import { evalTable } from './eval-table.js';
 import { describeMetrics, describeRun } from '../training-run.js';
 
 const KINDS = ['interesting', 'not_interesting', 'right_time', 'not_now', 'like', 'dislike'];
@@ -111,6 +113,7 @@ async function start() {
     document.getElementById('contexts').replaceChildren(shareChart(cells));
     document.getElementById('kinds').replaceChildren(kindsList(cells));
     document.getElementById('training').textContent = training(status);
+    document.getElementById('evaluation').replaceChildren(evalTable(settings.last_eval));
     document.body.dataset.ready = 'true';
   } catch (error) {
     const problem = document.getElementById('problem');

@@ -1,13 +1,16 @@
 // "What the model learned" (an extension page) in Chromium with the real host: labels per week
 // drawn as SVG from the host's export, the training state from status, the timing labels per
 // activity and time of day, and which channels and words are "right time" or "not now" there
-// (labels stored with real ActivityWatch context from a real aw-server).
+// (labels stored with real ActivityWatch context from a real aw-server); the table of a real
+// `vrdndi eval takeout` run.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { test } from 'node:test';
 
-import { awServerWithC1 } from './lib/aw.mjs';
+import { awServerWithC1, c1Export } from './lib/aw.mjs';
 import { launchChromium, extensionWorker } from './lib/chromium.mjs';
-import { CHROME_EXTENSION_ID, hostEnv, note, workspace } from './lib/env.mjs';
+import { CHROME_EXTENSION_ID, hostBinary, hostEnv, note, workspace } from './lib/env.mjs';
 import { HostClient, registerChromium } from './lib/host.mjs';
 import { data } from './lib/site.mjs';
 
@@ -165,4 +168,50 @@ test('learned: which kinds of videos are "right time" per activity and time of d
   // The share chart counts the same labels.
   const shares = await page.$$eval('#context-chart rect title', (titles) => titles.map((x) => x.textContent));
   assert.equal(shares.reduce((sum, text) => sum + Number(/of (\d+)/.exec(text)[1]), 0), TIMED.length);
+});
+
+test('learned: the offline evaluation table after a real `vrdndi eval takeout`, and how to run one before', async (t) => {
+  const dirs = workspace();
+  const env = hostEnv(dirs);
+  registerChromium(dirs.udd, env);
+  const context = await launchChromium(dirs, env);
+  t.after(() => context.close());
+  await extensionWorker(context);
+  const page = await context.newPage();
+  await page.goto(LEARNED);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.match(await page.textContent('#evaluation'), /No offline evaluation yet\. .*vrdndi eval takeout/);
+
+  // One real person's history (one day to learn from, two test days) against real trending videos.
+  const shared = path.dirname(path.dirname(c1Export()));
+  const history = path.join(shared, 'B1-takeout-watch-histories/user6_tunaerol/watch-history.json');
+  const negatives = path.join(shared, 'A1-yt-trending-v1-us-gb/USvideos.csv');
+  const run = spawnSync(hostBinary(), ['eval', 'takeout', history, '--negatives', negatives, '--split', '2024-12-03', '--max-days', '2',
+    '--per-slate', '20', '--resamples', '300', '--no-learned', '--json'], { env, encoding: 'utf8', timeout: 240000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /kept this table for the "what the model learned" page/);
+  const report = JSON.parse(run.stdout);
+
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  const shown = await page.evaluate(() => ({
+    caption: document.querySelector('#eval-table caption').textContent,
+    head: [...document.querySelectorAll('#eval-table thead th')].map((th) => th.textContent),
+    rows: [...document.querySelectorAll('#eval-table tbody tr')].map((tr) => [tr.dataset.method,
+      ...[...tr.querySelectorAll('td')].map((td) => `${td.querySelector('.mean').textContent} ${td.querySelector('.range').textContent}`)]),
+    data: [...document.querySelectorAll('#eval-data li')].map((li) => li.textContent),
+    notes: [...document.querySelectorAll('#eval-notes li')].map((li) => li.textContent),
+    bars: document.querySelectorAll('#eval-table svg.interval').length,
+  }));
+  assert.match(shown.caption, /^Takeout evaluation/);
+  assert.deepEqual(shown.head, ['Method', 'nDCG@10', 'Recall@10', 'MRR', 'AUC']);
+  const cell = (i) => `${i.mean.toFixed(3)} [${i.lo.toFixed(3)}, ${i.hi.toFixed(3)}]`;
+  assert.deepEqual(shown.rows, report.method_order.map((m) => [m, ...['ndcg@10', 'recall@10', 'mrr', 'auc'].map((k) => cell(report.methods[m][k]))]),
+    'every method of the run with its four metrics as mean [interval]');
+  assert.ok(shown.rows.some(([m]) => m === 'vrdndi-cold') && shown.rows.some(([m]) => m === 'random'));
+  assert.equal(shown.bars, report.method_order.length * 4);
+  assert.ok(shown.data.some((line) => line.includes('watch-history.json')) && shown.data.some((line) => line.includes('USvideos.csv')), shown.data.join(' | '));
+  assert.ok(shown.data.some((line) => /^user6_tunaerol: trained on \d+ watches before 2024-12-03; 2 test days/.test(line)), shown.data.join(' | '));
+  assert.ok(shown.notes.includes(`leak check: ${report.leak_check.slates} slates, 0 violations`), shown.notes.join(' | '));
+  note(`eval table: ${shown.rows.map((r) => r.slice(0, 2).join(' ')).join(' | ')}`);
 });

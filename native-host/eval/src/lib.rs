@@ -7,7 +7,8 @@
 //! days ([`bootstrap`]) and tie-aware metrics ([`metrics`]); an independent [`leak`] check counts
 //! anything a method was shown that it should not have been. `vrdndi eval context`
 //! ([`context`]) asks whether the context-aware score separates on-task from off-task videos
-//! better than the same score without its context.
+//! better than the same score without its context. Either keeps a [`summary`] of its table in
+//! the store for the "what the model learned" page.
 
 pub mod bootstrap;
 pub mod context;
@@ -23,6 +24,7 @@ pub mod pool;
 pub mod report;
 pub mod run;
 pub mod slates;
+pub mod summary;
 
 pub use bootstrap::{Interval, Resampler, DEFAULT_LEVEL, DEFAULT_RESAMPLES};
 pub use embeddings::{Embeddings, Kind, TextEmbedder};
@@ -33,3 +35,4 @@ pub use pool::Pool;
 pub use report::Report;
 pub use run::{run_takeout, Progress, Quiet, TakeoutOptions, DEFAULT_CURVE, DEFAULT_PER_SLATE, K, METHODS};
 pub use slates::Split;
+pub use summary::{Summary, LAST_EVAL_SETTING};

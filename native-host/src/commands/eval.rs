@@ -4,14 +4,17 @@
 //!
 //! Evaluation reads files only: no daemon and no store, so it can run beside a live host. It
 //! loads its own embedder (the chosen model) and caches vectors under the data dir, keyed by the
-//! model, so a second run embeds nothing.
+//! model, so a second run embeds nothing. Only at the end does it hand its table to the daemon
+//! ([`keep`]), for the "what the model learned" page.
+
+mod keep;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context as _;
 use vrdndi_embed::{Embedder, EmbedderOptions, Precision};
-use vrdndi_eval::{context, plot, run_takeout, Embeddings, History, Pool, Progress, Split, TakeoutOptions, DEFAULT_CURVE};
+use vrdndi_eval::{context, plot, run_takeout, Embeddings, History, Pool, Progress, Split, Summary, TakeoutOptions, DEFAULT_CURVE};
 
 use crate::config::{Config, Device};
 use crate::output;
@@ -193,6 +196,12 @@ fn takeout(config: &Config, args: TakeoutArgs) -> anyhow::Result<()> {
         plot::write_curve(path, curve, &report.method_order, &title)?;
         progress.stage(&format!("wrote {}", path.display()));
     }
+    // A planted leak's numbers are a check of the check, not an evaluation to show.
+    if !args.plant_leak {
+        let shown = |paths: &[PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>();
+        let summary = Summary::from_takeout(&report, &shown(&args.paths), &shown(&args.negatives), chrono::Utc::now());
+        kept(config, &summary, &mut progress);
+    }
     if args.json {
         output::json(&report)?;
     } else {
@@ -218,10 +227,19 @@ fn context_command(config: &Config, args: ContextArgs) -> anyhow::Result<()> {
         ..context::ContextOptions::default()
     };
     let report = context::run_context(&args.export, &args.labels, &embedder, &mut embeddings, &options, &mut progress)?;
+    kept(config, &Summary::from_context(&report, options.level, options.resamples, options.seed, chrono::Utc::now()), &mut progress);
     if args.json {
         output::json(&report)
     } else {
         output::line(report.to_text());
         Ok(())
+    }
+}
+
+/// Keeps the table for the "what the model learned" page; failing to is only a warning.
+fn kept(config: &Config, summary: &Summary, progress: &mut Stderr) {
+    match keep::keep(config, summary) {
+        Ok(()) => progress.stage("kept this table for the \"what the model learned\" page"),
+        Err(e) => progress.stage(&format!("warning: this table is not kept for the \"what the model learned\" page: {e:#}")),
     }
 }

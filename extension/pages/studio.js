@@ -1,36 +1,68 @@
-// The labelling studio: the imported watch history and likes, one video at a time, with the four
-// labels, skip, previous, undo, progress and the store's counts; it resumes where it stopped.
+// The labelling studio: the imported watch history and likes, one video at a time (studio-single.js)
+// or a dozen as a grid (studio-grid.js), with the four labels, skip, previous, undo, progress and the
+// store's counts; it resumes where it stopped, in the view it was left in.
 //
 // The position is an offset into the host's history list (newest first, one entry per video),
 // which labels do not change, kept in storage.local so that a reload, or coming back a week
-// later, opens the same video. Counts are read from the host after every change, never counted
-// here, so they are the store's. The four labels are `feedback` with source "studio".
-import { ask, el, giveLabel, takeBack, thumbnail, toast, readLocal, writeLocal, LABEL_TEXT } from './common.js';
+// later, opens the same video; both views share it, the undo list and the counts. Counts are read
+// from the host after every change, never counted here, so they are the store's. The four labels
+// are `feedback` with source "studio".
+import { ask, giveLabel, takeBack, toast, readLocal, writeLocal, LABEL_TEXT } from './common.js';
+import { GRID_SIZE, columns, markCurrent, renderGrid } from './studio-grid.js';
+import { renderSingle } from './studio-single.js';
 import { exportAll, importAll, parseExport, download } from './transfer.js';
 
 const POSITION_KEY = 'studio:position';
+const VIEW_KEY = 'studio:view';
 const KEYS = { i: 'interesting', u: 'not_interesting', x: 'not_interesting', r: 'right_time', n: 'not_now' };
 // Interest labels move on (the seed labeller's rhythm); timing labels stay so both can be given.
 const ADVANCE = new Set(['interesting', 'not_interesting']);
 
-const state = { position: 0, page: null, item: null, undo: [], busy: false };
+// `page` is the host's history page from `start`: one item in the single view, a grid's worth in the grid.
+const state = { view: 'single', position: 0, start: 0, page: null, undo: [], busy: false };
+const grid = () => document.getElementById('grid');
+const itemAt = (position) => state.page?.items[position - state.start] ?? null;
 
-async function load(position) {
-  state.position = Math.max(0, position);
-  const page = await ask({ type: 'history_page', offset: state.position, limit: 1 });
-  state.page = page;
-  state.item = page.items[0] ?? null;
+// Shows `position` (at most one past the last video); the grid keeps its cards while the position
+// stays among them, and starts a new grid at the position (or ends one there, going back) otherwise.
+async function load(position, { regrid = false } = {}) {
+  const total = state.page?.videos;
+  state.position = Math.max(0, total === undefined ? position : Math.min(position, total));
+  if (state.view === 'single') {
+    state.start = state.position;
+  } else if (regrid || state.position >= state.start + GRID_SIZE) {
+    state.start = state.position;
+  } else if (state.position < state.start) {
+    state.start = Math.max(0, state.position - GRID_SIZE + 1);
+  }
+  state.page = await ask({ type: 'history_page', offset: state.start, limit: state.view === 'grid' ? GRID_SIZE : 1 });
   await writeLocal(POSITION_KEY, state.position);
   render();
 }
 
-function render() {
-  const { page, item } = state;
+// In the grid, moving among the cards shown needs no request (and changes the position at once,
+// so a click on a card's button that focused the card first labels that card).
+function moveTo(position) {
+  const inGrid = state.view === 'grid' && position >= state.start && position < state.start + state.page.items.length;
+  if (!inGrid) return load(position);
+  state.position = position;
+  renderStatus();
+  markCurrent(grid(), position);
+  return writeLocal(POSITION_KEY, position);
+}
+
+// A card got focus (by click or Tab): it is the current one, unless an action is redrawing the grid.
+function follow(position) {
+  if (state.busy || position === state.position) return;
+  moveTo(position).catch((error) => toast(error.message, { error: true }));
+}
+
+function renderStatus() {
+  const { page } = state;
+  const item = itemAt(state.position);
   document.body.dataset.position = String(state.position);
   document.body.dataset.videoId = item?.video.video_id ?? '';
-  const video = document.getElementById('video');
   const end = document.getElementById('end');
-  video.replaceChildren();
   if (page.videos === 0) {
     end.textContent = 'No imported history yet. Import your Google Takeout with `vrdndi import takeout FILE`, then reload this page.';
   } else if (!item) {
@@ -41,33 +73,42 @@ function render() {
   document.getElementById('progress').textContent = page.videos
     ? `Video ${Math.min(state.position + 1, page.videos)} of ${page.videos} · ${page.labeled} labeled`
     : '';
-  for (const button of document.querySelectorAll('#buttons button')) {
-    const given = item?.labels.some((l) => l.kind === button.dataset.kind) ?? false;
-    button.setAttribute('aria-pressed', String(given));
-    button.disabled = !item;
-  }
   document.getElementById('skip').disabled = !item;
   document.getElementById('previous').disabled = state.position === 0;
   document.getElementById('undo').disabled = state.undo.length === 0;
-  if (item) {
-    const v = item.video;
-    const when = item.at ? new Date(item.at).toLocaleString() : 'unknown time';
-    const what = item.kinds.map((k) => ({ watch: 'watched', like: 'liked', dislike: 'disliked' }[k] ?? k)).join(', ');
-    video.append(
-      thumbnail(v.video_id, 'hqdefault') ?? '',
-      el('h2', { id: 'title', textContent: v.title || v.video_id }),
-      el('p', { id: 'channel', className: 'channel', textContent: v.channel ?? '' }),
-      el('p', { className: 'when', textContent: `${what} · ${when}` }),
-      el('p', {}, el('a', { href: `https://www.youtube.com/watch?v=${v.video_id}`, target: '_blank', rel: 'noopener', textContent: 'Open on YouTube' })),
-    );
+}
+
+function renderCounts(counts) {
+  const list = document.getElementById('counts');
+  list.replaceChildren();
+  const pair = (text, value, kind) => {
+    const dt = document.createElement('dt');
+    dt.textContent = text;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    if (kind) dd.dataset.kind = kind;
+    list.append(dt, dd);
+  };
+  for (const [kind, text] of Object.entries(LABEL_TEXT)) pair(text, String(counts[kind]), kind);
+  pair('Likes / dislikes', `${counts.like} / ${counts.dislike}`);
+  pair('Undone', String(counts.undone), 'undone');
+}
+
+function render() {
+  const isGrid = state.view === 'grid';
+  document.body.dataset.view = state.view;
+  const toggle = document.getElementById('view-toggle');
+  toggle.setAttribute('aria-pressed', String(isGrid));
+  for (const id of ['video', 'buttons']) document.getElementById(id).hidden = isGrid;
+  grid().hidden = !isGrid;
+  renderStatus();
+  renderCounts(state.page.counts);
+  if (isGrid) {
+    renderGrid(grid(), state.page, state.start, { label: (position, kind) => label(kind, position), focus: follow });
+    markCurrent(grid(), state.position);
+  } else {
+    renderSingle(itemAt(state.position));
   }
-  const counts = document.getElementById('counts');
-  counts.replaceChildren();
-  for (const [kind, text] of Object.entries(LABEL_TEXT)) {
-    counts.append(el('dt', { textContent: text }), el('dd', { dataset: { kind }, textContent: String(page.counts[kind]) }));
-  }
-  counts.append(el('dt', { textContent: 'Likes / dislikes' }), el('dd', { textContent: `${page.counts.like} / ${page.counts.dislike}` }));
-  counts.append(el('dt', { textContent: 'Undone' }), el('dd', { dataset: { kind: 'undone' }, textContent: String(page.counts.undone) }));
   document.body.dataset.ready = 'true';
 }
 
@@ -85,19 +126,19 @@ async function act(work) {
   }
 }
 
-function label(kind) {
+function label(kind, position = state.position) {
   return act(async () => {
-    const item = state.item;
+    const item = itemAt(position);
     if (!item) return;
     const { feedbackId, stored } = await giveLabel(item.video, kind, 'studio');
-    state.undo.push({ feedbackId, position: state.position, kind, title: item.video.title });
+    state.undo.push({ feedbackId, position, kind, title: item.video.title });
     toast(`${stored ? 'Saved' : 'Already saved'}: ${LABEL_TEXT[kind]} for "${item.video.title || item.video.video_id}".`);
-    await load(ADVANCE.has(kind) ? state.position + 1 : state.position);
+    await load(ADVANCE.has(kind) ? position + 1 : position);
   });
 }
 
 function move(delta) {
-  return act(() => load(state.position + delta));
+  return act(() => (state.view === 'grid' ? moveTo(state.position + delta) : load(state.position + delta)));
 }
 
 function undo() {
@@ -113,15 +154,27 @@ function undo() {
   });
 }
 
+function switchView() {
+  return act(async () => {
+    state.view = state.view === 'grid' ? 'single' : 'grid';
+    await writeLocal(VIEW_KEY, state.view);
+    await load(state.position, { regrid: true });
+  });
+}
+
 function onKey(event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.target instanceof HTMLInputElement) return;
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const row = state.view === 'grid' ? columns(grid()) : 0;
   if (KEYS[key]) label(KEYS[key]);
   else if (key === 's' || key === 'ArrowRight') move(1);
   else if (key === 'p' || key === 'ArrowLeft') move(-1);
+  else if (row && key === 'ArrowDown') move(row);
+  else if (row && key === 'ArrowUp') move(-Math.min(row, state.position));
   else if (key === 'z') undo();
-  else if (key === 'Home') act(() => load(0));
+  else if (key === 'g') switchView();
+  else if (key === 'Home') act(() => load(0, { regrid: true }));
   else return;
   event.preventDefault();
 }
@@ -151,11 +204,13 @@ async function start() {
   document.getElementById('skip').addEventListener('click', () => move(1));
   document.getElementById('previous').addEventListener('click', () => move(-1));
   document.getElementById('undo').addEventListener('click', undo);
+  document.getElementById('view-toggle').addEventListener('click', switchView);
   document.getElementById('export').addEventListener('click', exportFile);
   document.getElementById('import').addEventListener('change', importFile);
   document.addEventListener('keydown', onKey);
   try {
-    await load(Number(await readLocal(POSITION_KEY, 0)) || 0);
+    state.view = (await readLocal(VIEW_KEY, 'single')) === 'grid' ? 'grid' : 'single';
+    await load(Number(await readLocal(POSITION_KEY, 0)) || 0, { regrid: true });
   } catch (error) {
     document.getElementById('end').hidden = false;
     document.getElementById('end').textContent = `Cannot read the history: ${error.message}`;

@@ -2,7 +2,8 @@
 // imported through the host, labels by key that land in the store with source "studio", counts
 // read from the store, skip / previous / undo, the position kept across a reload, the end of the
 // list said plainly, titles shown as text. Then export -> a fresh store -> import gives the same
-// labels, and importing twice adds nothing.
+// labels, and importing twice adds nothing. The grid view: a dozen cards, the same labels, keys
+// between cards, resuming after the cards labelled.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { test } from 'node:test';
 import { launchChromium, extensionWorker } from './lib/chromium.mjs';
 import { CHROME_EXTENSION_ID, hostBinary, hostEnv, sleep, workspace } from './lib/env.mjs';
 import { HostClient, registerChromium, storeStatus } from './lib/host.mjs';
+import { data } from './lib/site.mjs';
 
 const STUDIO = `chrome-extension://${CHROME_EXTENSION_ID}/extension/pages/studio.html`;
 
@@ -192,4 +194,128 @@ test('export -> fresh store -> import yields the same labels and settings; a sec
   const broken = spawnSync(hostBinary(), ['labels', 'import', path.join(three.root, 'missing.json')], { env: envThree, encoding: 'utf8' });
   assert.notEqual(broken.status, 0);
   assert.match(broken.stderr, /cannot read/);
+});
+
+// More videos than one grid holds: titles and channels from the test site's made-up fixture.
+const LONG = data.videos.filter((v) => v.kind === 'video').slice(0, 14).map((v, i) => ({
+  id: `grid${String(i).padStart(7, '0')}`, title: v.title, channel: v.channel, at: new Date(Date.UTC(2024, 4, 20 - i, 20)).toISOString(),
+}));
+
+async function gridState(page) {
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  return page.evaluate(() => {
+    const cards = [...document.querySelectorAll('#grid > li.card')];
+    return {
+      view: document.body.dataset.view,
+      position: Number(document.body.dataset.position),
+      cards: cards.map((c) => c.dataset.videoId),
+      current: document.querySelector('#grid > li[aria-current="true"]')?.dataset.videoId ?? null,
+      focused: document.activeElement?.closest?.('li.card')?.dataset.videoId ?? null,
+      progress: document.getElementById('progress').textContent,
+      counts: Object.fromEntries([...document.querySelectorAll('#counts dd[data-kind]')].map((d) => [d.dataset.kind, Number(d.textContent)])),
+      pressed: Object.fromEntries(cards.map((c) => [c.dataset.videoId, [...c.querySelectorAll('button[aria-pressed="true"]')].map((b) => b.dataset.kind)])),
+    };
+  });
+}
+
+async function gridAt(page, position) {
+  await page.waitForFunction((p) => document.body.dataset.position === String(p) && document.querySelector('#grid > li[aria-current="true"]')?.dataset.position === String(p),
+    position, { timeout: 20000 });
+  await sleep(100);
+  return gridState(page);
+}
+
+test('studio grid: a dozen cards, labels per card by key and click, arrows, skip, undo; reload resumes after the labelled cards', async (t) => {
+  const dirs = workspace();
+  const env = hostEnv(dirs);
+  registerChromium(dirs.udd, env);
+  await withHost(env, async (client) => {
+    const records = LONG.map((v) => ({ kind: 'watch', at: v.at, video: { video_id: v.id, title: v.title, channel: v.channel } }));
+    const reply = await client.request({ type: 'import', source: 'test:studio-grid', records });
+    assert.equal(reply.added, LONG.length, JSON.stringify(reply));
+  });
+  const context = await launchChromium(dirs, env);
+  t.after(() => context.close());
+  await extensionWorker(context);
+  const page = await context.newPage();
+  await page.goto(STUDIO);
+  await studioState(page);
+
+  // g: the grid, twelve cards from the first, the first current and focused.
+  await page.keyboard.press('g');
+  await page.waitForSelector('body[data-view="grid"] #grid > li[aria-current="true"]');
+  let view = await gridState(page);
+  assert.deepEqual(view.cards, LONG.slice(0, 12).map((v) => v.id));
+  assert.equal(view.current, LONG[0].id);
+  assert.equal(view.focused, LONG[0].id);
+  assert.equal(await page.isVisible('#buttons'), false, 'the single view\'s buttons are not shown');
+  assert.equal(await page.getAttribute('#view-toggle', 'aria-pressed'), 'true');
+
+  // i on the first card: stored, pressed on that card, and the next card is current.
+  await page.keyboard.press('i');
+  view = await gridAt(page, 1);
+  assert.deepEqual(view.pressed[LONG[0].id], ['interesting']);
+  assert.equal(view.focused, LONG[1].id, 'focus moves with the current card');
+  // A click on the second card's "Not now" stays on it; x then labels it and moves on.
+  await page.click(`#grid > li[data-video-id="${LONG[1].id}"] button[data-kind="not_now"]`);
+  await page.waitForSelector(`#grid > li[data-video-id="${LONG[1].id}"] button[data-kind="not_now"][aria-pressed="true"]`);
+  await page.keyboard.press('x');
+  view = await gridAt(page, 2);
+  assert.deepEqual(view.pressed[LONG[1].id], ['not_interesting', 'not_now']);
+  assert.deepEqual(view.counts, { interesting: 1, not_interesting: 1, right_time: 0, not_now: 1, undone: 0 });
+  assert.match(view.progress, /Video 3 of 14 · 2 labeled/);
+
+  // z takes back the last label (back on its card), x gives it again; s skips, p comes back,
+  // arrow down and up move by a row of cards.
+  await page.keyboard.press('z');
+  view = await gridAt(page, 1);
+  assert.deepEqual(view.pressed[LONG[1].id], ['not_now']);
+  assert.equal(view.counts.undone, 1);
+  await page.keyboard.press('x');
+  await gridAt(page, 2);
+  await page.keyboard.press('s');
+  await gridAt(page, 3);
+  await page.keyboard.press('p');
+  await gridAt(page, 2);
+  const perRow = await page.evaluate(() => {
+    const cards = [...document.querySelectorAll('#grid > li.card')];
+    return cards.filter((c) => c.offsetTop === cards[0].offsetTop).length;
+  });
+  assert.ok(perRow > 1 && perRow < 12, `cards per row: ${perRow}`);
+  await page.keyboard.press('ArrowDown');
+  view = await gridAt(page, 2 + perRow);
+  assert.equal(view.focused, LONG[2 + perRow].id);
+  await page.keyboard.press('ArrowUp');
+  await gridAt(page, 2);
+
+  // Reload: the grid again, starting after the two labelled cards.
+  await page.reload();
+  await page.waitForSelector('body[data-view="grid"] #grid > li[aria-current="true"]');
+  view = await gridState(page);
+  assert.equal(view.position, 2, 'resumes where it stopped');
+  assert.deepEqual(view.cards, LONG.slice(2, 14).map((v) => v.id), 'the grid starts after the labelled cards');
+  assert.equal(view.current, LONG[2].id);
+  assert.deepEqual(view.counts, { interesting: 1, not_interesting: 1, right_time: 0, not_now: 1, undone: 1 });
+  assert.match(view.progress, /Video 3 of 14 · 2 labeled/);
+
+  // The store holds both cards' labels, from the studio.
+  const { labels } = await withHost(env, exportLabels);
+  assert.deepEqual(
+    labels.map((l) => [l.video.video_id, l.kind, l.source, Boolean(l.undone_at)]).sort(),
+    [[LONG[0].id, 'interesting', 'studio', false], [LONG[1].id, 'not_now', 'studio', false],
+      [LONG[1].id, 'not_interesting', 'studio', true], [LONG[1].id, 'not_interesting', 'studio', false]].sort(),
+  );
+
+  // p before the first card shown: the grid before it, ending at the card asked for; g: the single
+  // view on the same video, with its labels.
+  await page.keyboard.press('p');
+  view = await gridAt(page, 1);
+  assert.deepEqual(view.cards, LONG.slice(0, 12).map((v) => v.id));
+  await page.keyboard.press('g');
+  await page.waitForSelector('body[data-view="single"]');
+  const single = await studioState(page);
+  assert.equal(single.videoId, LONG[1].id);
+  assert.deepEqual(single.pressed, ['not_interesting', 'not_now']);
+  assert.equal(await page.isVisible('#grid'), false);
+  assert.equal(await page.isVisible('#buttons'), true);
 });

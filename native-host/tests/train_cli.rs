@@ -122,15 +122,25 @@ fn labels_sent_through_the_daemon_train_a_model_that_a_restarted_daemon_serves_i
     let again = session.score(&slate, at);
     assert_eq!(trained, again, "a restarted daemon serves the saved model with the same scores");
 
-    // The table: every fold and head, the means, and the decision.
+    // The same rule applied again later: 20 more labels, newer than any the model in use saw.
+    let mut client = session.client();
+    let later = first + Duration::minutes(6 * labelled.len() as i64);
+    for (i, (video, kind)) in labelled.iter().take(20).enumerate() {
+        send(&mut client, format!("later-{i}"), video, *kind, later + Duration::minutes(6 * i as i64));
+    }
+    drop(client);
+
+    // The table: every fold and head, the means, and the decision, made on the validation labels
+    // both models never saw (the 16 newest of 80: all later than the model in use).
     let output = session.vrdndi(&["train", "--kfold", "1"]).output().expect("runs vrdndi train");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(text.contains("40 interest labels (20 positive) and 20 productive labels (10 positive)"), "{text}");
+    assert!(text.contains("50 interest labels (25 positive) and 30 productive labels (15 positive)"), "{text}");
     assert_eq!(text.lines().filter(|l| l.starts_with("mean ")).count(), 2, "{text}");
     let rows = text.lines().filter(|l| l.split_whitespace().next().is_some_and(|w| w == "mean" || w.parse::<u32>().is_ok()));
     assert_eq!(rows.count(), 2 + 2, "a row per fold and head, and the means: {text}");
-    assert!(text.lines().last().is_some_and(|l| l.contains("validation mean")), "{text}");
+    let decision = text.lines().last().unwrap_or_default();
+    assert!(decision.contains("on the 16 labels newer than the model in use, mean AUC"), "{text}");
 }
 
 #[test]

@@ -38,4 +38,7 @@ pub use model::{model_exists, LabelCounts, Model, ModelConfig, CONFIG_FILE};
 pub use net::NetConfig;
 pub use ranker::{order, Ranker, BLEND_LABELS};
 pub use reasons::MAX_REASONS;
-pub use train::{class_weights, time_series_folds, train, Fold, FoldReport, HeadsMean, Label, TrainOptions, TrainReport};
+pub use train::{
+    class_weights, time_series_folds, train, train_against, Comparison, Fold, FoldReport, HeadComparison, HeadsMean, Label, TrainOptions,
+    TrainReport,
+};

@@ -45,6 +45,10 @@ pub struct ModelConfig {
     pub stats: FeatureStats,
     pub labels: LabelCounts,
     pub trained_at: DateTime<Utc>,
+    /// The time of the newest label trained on: later labels are ones this model never saw.
+    /// Absent in models saved before it was recorded (then `trained_at` bounds them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels_until: Option<DateTime<Utc>>,
     /// Number of weights (a check on load).
     pub parameters: usize,
     /// The weights file beside this configuration.
@@ -72,6 +76,7 @@ impl Model {
             stats,
             labels: LabelCounts::default(),
             trained_at: Utc::now(),
+            labels_until: None,
             parameters: net.parameter_count(),
             weights: String::new(),
             report: serde_json::Value::Null,

@@ -114,6 +114,32 @@ pub struct TrainReport {
     pub seconds: f64,
     /// Wall time of training the final model alone.
     pub final_seconds: f64,
+    /// The model in use against this run's fold models, on the same validation labels; see
+    /// [`train_against`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against_current: Option<Comparison>,
+}
+
+/// Two models on the same labels, neither of which trained on them: the validation labels of this
+/// run's folds that are newer than every label the model in use was trained on. Each label is
+/// scored by the fold model that validated it (trained only on labels before it) and by the model
+/// in use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Only labels after this time count (the newest label the model in use trained on).
+    pub labels_after: DateTime<Utc>,
+    /// How many labels both were scored on.
+    pub labels: usize,
+    pub interest: Option<HeadComparison>,
+    pub productive: Option<HeadComparison>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadComparison {
+    /// This run's fold models.
+    pub new: HeadMetrics,
+    /// The model in use.
+    pub current: HeadMetrics,
 }
 
 /// A fold as index ranges into the time-sorted labels.
@@ -184,6 +210,14 @@ pub(crate) fn weighted_bce(logits: &Tensor, targets: &Tensor, weights: &Tensor, 
 /// Trains on `labels` (any order): reports `opts.kfold` time-ordered folds, then trains the
 /// returned model on every label.
 pub fn train(labels: &[Label], opts: &TrainOptions) -> Result<(Model, TrainReport)> {
+    train_against(labels, opts, None)
+}
+
+/// [`train`], and when a model is in use, also scores it on the fold validation labels it never
+/// saw, beside the fold models' scores of the same labels ([`TrainReport::against_current`]):
+/// so that whether to replace it is decided on the same labels, not on two different
+/// validations. A model in use that reads other embeddings is not compared.
+pub fn train_against(labels: &[Label], opts: &TrainOptions, current: Option<&Model>) -> Result<(Model, TrainReport)> {
     let started = Instant::now();
     if opts.batch_size == 0 || (opts.epochs == 0 && opts.steps == 0) {
         return Err(RankError::InvalidOption("batch size, and epochs or steps, must be at least 1".into()));
@@ -214,11 +248,17 @@ pub fn train(labels: &[Label], opts: &TrainOptions) -> Result<(Model, TrainRepor
     }
 
     let times: Vec<DateTime<Utc>> = usable.iter().map(|l| l.at()).collect();
+    let current = current.filter(|m| m.config().net.embed_dim == dim && m.config().embedder == opts.embedder);
+    let unseen_after = current.map(|m| m.config().labels_until.unwrap_or(m.config().trained_at));
+    let mut unseen: Vec<(&Label, (f32, f32))> = Vec::new();
     let mut folds = Vec::new();
     for (i, fold) in time_series_folds(&times, opts.kfold)?.into_iter().enumerate() {
         let model = fit(&usable[fold.train.clone()], &net, opts)?;
         let validation = &usable[fold.validate.clone()];
         let scores = predict_labels(&model, validation)?;
+        if let Some(after) = unseen_after {
+            unseen.extend(validation.iter().zip(&scores).filter(|(l, _)| l.at() > after).map(|(l, s)| (*l, *s)));
+        }
         let head = |pick: fn(&Label) -> Option<bool>, take: fn(&(f32, f32)) -> f32| {
             let (p, y): (Vec<f32>, Vec<bool>) = validation.iter().zip(&scores).filter_map(|(l, s)| pick(l).map(|y| (take(s), y))).unzip();
             metrics::head_metrics(&p, &y)
@@ -235,6 +275,10 @@ pub fn train(labels: &[Label], opts: &TrainOptions) -> Result<(Model, TrainRepor
         });
     }
 
+    let against_current = match (current, unseen_after) {
+        (Some(current), Some(after)) => compare(current, after, &unseen)?,
+        _ => None,
+    };
     let final_started = Instant::now();
     let mut model = fit(&usable, &net, opts)?;
     let final_seconds = final_started.elapsed().as_secs_f64();
@@ -252,9 +296,37 @@ pub fn train(labels: &[Label], opts: &TrainOptions) -> Result<(Model, TrainRepor
         parameters: model.parameter_count(),
         seconds: started.elapsed().as_secs_f64(),
         final_seconds,
+        against_current,
     };
     model.config_mut().report = serde_json::to_value(&report).unwrap_or(serde_json::Value::Null);
     Ok((model, report))
+}
+
+/// The model in use and the fold models on the same unseen labels; None without such labels.
+fn compare(current: &Model, after: DateTime<Utc>, unseen: &[(&Label, (f32, f32))]) -> Result<Option<Comparison>> {
+    if unseen.is_empty() {
+        return Ok(None);
+    }
+    let labels: Vec<&Label> = unseen.iter().map(|(l, _)| *l).collect();
+    let old = predict_labels(current, &labels)?;
+    let head = |pick: fn(&Label) -> Option<bool>, take: fn(&(f32, f32)) -> f32| {
+        let mut y = Vec::new();
+        let (mut new_p, mut old_p) = (Vec::new(), Vec::new());
+        for ((label, new_scores), old_scores) in unseen.iter().zip(&old) {
+            if let Some(value) = pick(label) {
+                y.push(value);
+                new_p.push(take(new_scores));
+                old_p.push(take(old_scores));
+            }
+        }
+        Some(HeadComparison { new: metrics::head_metrics(&new_p, &y)?, current: metrics::head_metrics(&old_p, &y)? })
+    };
+    Ok(Some(Comparison {
+        labels_after: after,
+        labels: unseen.len(),
+        interest: head(|l| l.interest, |s| s.0),
+        productive: head(|l| l.productive, |s| s.1),
+    }))
 }
 
 /// How many batches are sorted by context length together.
@@ -314,6 +386,7 @@ fn fit(labels: &[&Label], net: &NetConfig, opts: &TrainOptions) -> Result<Model>
     let config = model.config_mut();
     config.labels = LabelCounts { interest, interest_positive, productive, productive_positive };
     config.trained_at = Utc::now();
+    config.labels_until = labels.last().map(|l| l.at());
     Ok(model)
 }
 

@@ -24,8 +24,8 @@ use vrdndi_protocol::{
     ContextEvent, ContextReply, ErrorCode, FeedbackKind, ModelStatus, RankReply, RankRequest, TrainReply, TrainRequest, Video,
 };
 use vrdndi_rank::{
-    context_text, order, select_context_events, video_text, Candidate, Context, ContextToken, HeadsMean, Label, ModelConfig, Preferences,
-    RankError, TrainOptions, TrainReport, BACKGROUND_ACTIVITIES, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
+    context_text, order, select_context_events, video_text, Candidate, Comparison, Context, ContextToken, HeadComparison, HeadsMean, Label,
+    ModelConfig, Preferences, RankError, TrainOptions, TrainReport, BACKGROUND_ACTIVITIES, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
 use vrdndi_store::Store;
 
@@ -143,10 +143,13 @@ impl Ranker {
         let embeddings = inner.slot.embeddings(&inner.store)?;
         let labels = inner.training_labels(&embeddings)?;
         let options = TrainOptions { kfold: kfold as usize, ..TrainOptions::new(embeddings.key()) };
-        let (mut model, report) = vrdndi_rank::train(&labels, &options).map_err(rank_failure)?;
         let current = inner.scorer(&embeddings);
+        let (mut model, report) = vrdndi_rank::train_against(&labels, &options, current.ranker.model()).map_err(rank_failure)?;
         let previous = current.ranker.model().and_then(|m| report_mean(&m.config().report));
-        let decision = decide(&report.mean, current.ranker.model().is_some(), previous.as_ref());
+        let decision = match report.against_current.as_ref().and_then(decide_on_same_labels) {
+            Some(decision) => decision,
+            None => decide(&report.mean, current.ranker.model().is_some(), previous.as_ref()),
+        };
         if decision.replace {
             let dir = inner.model_dir();
             model.save(&dir).map_err(|e| {
@@ -365,11 +368,34 @@ pub struct Decision {
     pub reason: String,
 }
 
-/// A new model replaces the current one only when its time-ordered validation is at least as
-/// good: the mean AUC over the heads when both reports have one, else the mean F1. Without a
-/// trained model the new one always replaces the cold start (it is blended with the cold start by
-/// its label count anyway). Without validation of its own (`kfold` 0) a new model never replaces
-/// a trained one.
+/// The rule when the two models can be compared on the same labels ([`Comparison`]: the fold
+/// validation labels newer than anything the model in use trained on): the new model replaces it
+/// when its fold models' mean AUC over the heads is at least the current model's on those labels
+/// (mean F1 when no head has an AUC). None when no head could be compared.
+pub fn decide_on_same_labels(comparison: &Comparison) -> Option<Decision> {
+    let heads: Vec<&HeadComparison> = [&comparison.interest, &comparison.productive].into_iter().flatten().collect();
+    let mean = |values: Vec<f64>| (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+    let with_auc: Vec<&&HeadComparison> = heads.iter().filter(|h| h.new.auc.is_some() && h.current.auc.is_some()).collect();
+    let (name, new, old) = if with_auc.is_empty() {
+        ("F1", mean(heads.iter().map(|h| h.new.f1).collect())?, mean(heads.iter().map(|h| h.current.f1).collect())?)
+    } else {
+        ("AUC", mean(with_auc.iter().filter_map(|h| h.new.auc).collect())?, mean(with_auc.iter().filter_map(|h| h.current.auc).collect())?)
+    };
+    let labels = comparison.labels;
+    let on = format!("on the {labels} labels newer than the model in use, mean {name} {new:.3} (new) against {old:.3} (in use)");
+    Some(if new >= old {
+        Decision { replace: true, reason: format!("{on}: the new model is in use") }
+    } else {
+        Decision { replace: false, reason: format!("{on}: the current model stays in use") }
+    })
+}
+
+/// The rule without labels to compare both models on (every label predates the model in use): a
+/// new model replaces the current one only when its time-ordered validation is at least as good
+/// as the one saved with the current model: the mean AUC over the heads when both reports have
+/// one, else the mean F1. Without a trained model the new one always replaces the cold start (it
+/// is blended with the cold start by its label count anyway). Without validation of its own
+/// (`kfold` 0) a new model never replaces a trained one.
 pub fn decide(new: &HeadsMean, has_current: bool, current: Option<&HeadsMean>) -> Decision {
     let replace = |reason: String| Decision { replace: true, reason };
     let keep = |reason: String| Decision { replace: false, reason };
@@ -440,6 +466,28 @@ mod tests {
         let none = HeadsMean { interest: None, productive: None };
         assert!(!decide(&none, true, Some(&mean(Some(0.5), 0.5))).replace, "no validation keeps a trained model");
         assert!(decide(&mean(Some(0.5), 0.5), true, None).replace, "nothing to compare with");
+    }
+
+    fn head(auc: Option<f64>, f1: f64) -> vrdndi_rank::HeadMetrics {
+        vrdndi_rank::HeadMetrics { examples: 12, positives: 6, precision: 0.5, recall: 0.5, f1, auc }
+    }
+
+    #[test]
+    fn on_the_same_labels_the_new_model_must_be_at_least_as_good_as_the_one_in_use() {
+        let at: DateTime<Utc> = "2025-01-01T00:00:00Z".parse().expect("time");
+        let compare = |new: vrdndi_rank::HeadMetrics, current: vrdndi_rank::HeadMetrics| Comparison {
+            labels_after: at,
+            labels: 12,
+            interest: Some(HeadComparison { new, current }),
+            productive: None,
+        };
+        let better = decide_on_same_labels(&compare(head(Some(0.71), 0.2), head(Some(0.66), 0.9))).expect("compared");
+        assert!(better.replace && better.reason.contains("12 labels") && better.reason.contains("AUC 0.710"), "{better:?}");
+        let worse = decide_on_same_labels(&compare(head(Some(0.6), 0.9), head(Some(0.66), 0.1))).expect("compared");
+        assert!(!worse.replace, "{worse:?}");
+        let by_f1 = decide_on_same_labels(&compare(head(None, 0.5), head(None, 0.6))).expect("compared");
+        assert!(!by_f1.replace && by_f1.reason.contains("F1"), "{by_f1:?}");
+        assert_eq!(decide_on_same_labels(&Comparison { labels_after: at, labels: 0, interest: None, productive: None }), None);
     }
 
     #[test]

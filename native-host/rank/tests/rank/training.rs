@@ -2,7 +2,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use vrdndi_rank::synthetic::Scenario;
-use vrdndi_rank::{class_weights, time_series_folds, train, NetConfig, RankError, TrainOptions};
+use vrdndi_rank::{class_weights, time_series_folds, train, train_against, NetConfig, RankError, TrainOptions};
 
 #[test]
 fn folds_never_validate_on_the_past_or_split_a_moment() {
@@ -69,4 +69,42 @@ fn too_few_labels_is_a_clear_error() {
     let err = train(&labels, &TrainOptions::new("e5-test")).unwrap_err();
     assert!(matches!(err, RankError::NotEnoughData(_)));
     assert!(err.to_string().contains("5 labelled videos"), "{err}");
+}
+
+/// A model trained on the older half is compared with a new run only on labels newer than
+/// anything it saw, each scored by the fold model that validated it.
+#[test]
+fn the_model_in_use_is_compared_on_the_labels_it_never_saw() {
+    let mut world = Scenario::new(64, 11);
+    let mut labels = world.labels(600);
+    labels.sort_by_key(|l| l.at());
+    let opts = TrainOptions {
+        kfold: 3,
+        steps: 120,
+        net: Some(NetConfig { hidden: 32, head_hidden: 32, ..NetConfig::new(64) }),
+        ..TrainOptions::new("e5-test")
+    };
+    let (old, _) = train(&labels[..300], &TrainOptions { kfold: 0, ..opts.clone() }).expect("trains the model in use");
+    let boundary = old.config().labels_until.expect("the newest label trained on is recorded");
+    assert_eq!(boundary, labels[299].at());
+
+    let (_, report) = train_against(&labels, &opts, Some(&old)).expect("trains against it");
+    let comparison = report.against_current.as_ref().expect("compared");
+    assert_eq!(comparison.labels_after, boundary);
+    // The folds validate the newest three quarters; those after the boundary are compared.
+    let unseen: Vec<_> = labels.iter().filter(|l| l.at() > boundary && l.at() >= report.folds[0].validate_from).collect();
+    assert_eq!(comparison.labels, unseen.len());
+    let interest = comparison.interest.as_ref().expect("interest compared");
+    assert_eq!(interest.new.examples, unseen.iter().filter(|l| l.interest.is_some()).count());
+    assert_eq!(interest.new.examples, interest.current.examples);
+    // Both learned the synthetic world: above chance on the same labels.
+    assert!(interest.new.auc.expect("auc") > 0.6 && interest.current.auc.expect("auc") > 0.6, "{comparison:#?}");
+
+    // Nothing newer than the model in use: nothing to compare on.
+    let quick = TrainOptions { kfold: 1, steps: 20, ..opts.clone() };
+    let (_, report) = train_against(&labels[..300], &quick, Some(&old)).expect("trains");
+    assert_eq!(report.against_current, None);
+    // A model that reads other embeddings is not compared.
+    let other = TrainOptions { embedder: "another-model".into(), ..quick };
+    assert_eq!(train_against(&labels, &other, Some(&old)).expect("trains").1.against_current, None);
 }

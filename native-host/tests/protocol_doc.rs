@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use vrdndi_protocol::{parse_request, ErrorCode, Response, ResponseBody, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, REQUEST_TYPES};
+use vrdndi_protocol::{
+    parse_request, ErrorCode, Response, ResponseBody, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, REQUEST_TYPES, RESPONSE_TYPES,
+};
 
 fn document() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../PROTOCOL.md");
@@ -46,27 +48,6 @@ fn examples(doc: &str) -> Vec<Example> {
     }
     out
 }
-
-/// The wire name of every reply type. Exhaustive, so a new variant must be added here (and
-/// documented) before this compiles.
-fn response_type(body: &ResponseBody) -> &'static str {
-    match body {
-        ResponseBody::Hello(_) => "hello",
-        ResponseBody::Ranked(_) => "ranked",
-        ResponseBody::Ack(_) => "ack",
-        ResponseBody::Status(_) => "status",
-        ResponseBody::Context(_) => "context",
-        ResponseBody::Imported(_) => "imported",
-        ResponseBody::Trained(_) => "trained",
-        ResponseBody::Error(_) => "error",
-        ResponseBody::HistoryPage(_) => "history_page",
-        ResponseBody::Exported(_) => "exported",
-        ResponseBody::LabelsImported(_) => "labels_imported",
-        ResponseBody::Feed(_) => "feed",
-    }
-}
-const RESPONSE_TYPES: [&str; 12] =
-    ["hello", "ranked", "ack", "status", "context", "imported", "trained", "error", "history_page", "exported", "labels_imported", "feed"];
 
 /// Every key the document writes must survive a round trip through the type: a misspelt
 /// optional field would otherwise be ignored silently.
@@ -139,7 +120,7 @@ fn every_request_and_reply_type_has_an_example() {
             }
             Label::Response => {
                 let response: Response = serde_json::from_str(&example.text).expect("a Response");
-                responses.insert(response_type(&response.body));
+                responses.insert(response.body.type_name());
             }
         }
     }

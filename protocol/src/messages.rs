@@ -274,6 +274,31 @@ pub enum ResponseBody {
     Feed(FeedReply),
 }
 
+impl ResponseBody {
+    /// The wire name of this reply's `type` (serde's tag). Exhaustive, so a new variant must be
+    /// named here, and in [`RESPONSE_TYPES`], before the crate compiles.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ResponseBody::Hello(_) => "hello",
+            ResponseBody::Ranked(_) => "ranked",
+            ResponseBody::Ack(_) => "ack",
+            ResponseBody::Status(_) => "status",
+            ResponseBody::Context(_) => "context",
+            ResponseBody::Imported(_) => "imported",
+            ResponseBody::Trained(_) => "trained",
+            ResponseBody::Error(_) => "error",
+            ResponseBody::HistoryPage(_) => "history_page",
+            ResponseBody::Exported(_) => "exported",
+            ResponseBody::LabelsImported(_) => "labels_imported",
+            ResponseBody::Feed(_) => "feed",
+        }
+    }
+}
+
+/// Every reply `type` this protocol version defines.
+pub const RESPONSE_TYPES: [&str; 12] =
+    ["hello", "ranked", "ack", "status", "context", "imported", "trained", "error", "history_page", "exported", "labels_imported", "feed"];
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HelloReply {
     pub protocol: u32,
@@ -685,6 +710,40 @@ mod tests {
         for body in bodies {
             let json = serde_json::to_string(&Request { id: 1, body: body.clone() }).expect("serializes");
             assert_eq!(parse_request(&json).expect("round trip").body, body);
+        }
+    }
+
+    #[test]
+    fn every_reply_type_name_is_its_serde_tag_and_listed() {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let bodies = [
+            ResponseBody::Hello(HelloReply { protocol: 1, host_version: String::new(), capabilities: vec![] }),
+            ResponseBody::Ranked(RankReply { order: vec![], scores: vec![], model: String::new(), context_events: 0 }),
+            ResponseBody::Ack(Ack { stored: true }),
+            ResponseBody::Status(Box::default()),
+            ResponseBody::Context(ContextReply { at, minutes: 30, events: vec![], problem: None }),
+            ResponseBody::Imported(ImportReply::default()),
+            ResponseBody::Trained(TrainReply { report: Value::Null, replaced: false }),
+            ResponseBody::Error(ErrorReply::new(ErrorCode::Internal, "")),
+            ResponseBody::HistoryPage(HistoryPageReply {
+                total: 0,
+                videos: 0,
+                labeled: 0,
+                offset: 0,
+                items: vec![],
+                counts: LabelCounts::default(),
+            }),
+            ResponseBody::Exported(ExportReply { total: 0, offset: 0, labels: vec![], settings: serde_json::Map::new() }),
+            ResponseBody::LabelsImported(ImportReply::default()),
+            ResponseBody::Feed(FeedReply { total: 0, offset: 0, items: vec![], model: String::new(), problem: None }),
+        ];
+        let names: Vec<&str> = bodies.iter().map(ResponseBody::type_name).collect();
+        assert_eq!(names, RESPONSE_TYPES);
+        for body in bodies {
+            let json = serde_json::to_value(Response { id: Some(1), body: body.clone() }).expect("serializes");
+            assert_eq!(json["type"], body.type_name(), "serde names {body:?} differently");
+            let back: Response = serde_json::from_value(json).expect("round trip");
+            assert_eq!(back.body, body);
         }
     }
 

@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+#[path = "../support/daemons.rs"]
+mod daemons;
+
 use std::io::Write;
-use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -79,42 +81,9 @@ impl DataDir {
 }
 
 impl Drop for DataDir {
-    /// Kills the dir's daemons and waits until they are gone, so none writes into the dir while
-    /// it is being removed.
     fn drop(&mut self) {
-        let pids = daemons_serving(&self.config.data_dir);
-        for pid in &pids {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while pids.iter().any(|pid| is_alive(*pid)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        daemons::kill_daemons_serving(&self.config.data_dir);
     }
-}
-
-/// Running, as opposed to gone or a zombie waiting to be reaped.
-fn is_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| !rest.trim_start().starts_with('Z')))
-        .unwrap_or(false)
-}
-
-/// Process ids of `vrdndi daemon --data-dir <dir>` processes, read from /proc.
-fn daemons_serving(dir: &Path) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    let dir = dir.as_os_str().as_encoded_bytes();
-    entries
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-            let serves = args.iter().any(|a| *a == b"daemon") && args.windows(2).any(|w| w[0] == b"--data-dir" && w[1] == dir);
-            serves.then_some(pid)
-        })
-        .collect()
 }
 
 /// A `vrdndi daemon` this test started itself.

@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../support/daemons.rs"]
+mod daemons;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -55,26 +58,8 @@ impl DataDir {
 
 impl Drop for DataDir {
     fn drop(&mut self) {
-        for pid in daemons_serving(&self.path) {
-            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-        }
+        daemons::kill_daemons_serving(&self.path);
     }
-}
-
-/// `vrdndi daemon --data-dir <dir>` processes, from /proc.
-fn daemons_serving(dir: &Path) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    let dir = dir.as_os_str().as_encoded_bytes();
-    entries
-        .filter_map(|entry| {
-            let entry = entry.ok()?;
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
-            let serves = args.contains(&&b"daemon"[..]) && args.windows(2).any(|w| w[0] == b"--data-dir" && w[1] == dir);
-            serves.then_some(pid)
-        })
-        .collect()
 }
 
 /// One host process.

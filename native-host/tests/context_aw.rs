@@ -4,6 +4,8 @@
 
 #[path = "support/aw_server.rs"]
 mod aw_server;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};

@@ -3,23 +3,17 @@
 //! and reports how well the context-aware score separates on-task from off-task videos, with
 //! and without the context.
 
-use std::path::{Path, PathBuf};
+#[path = "support/test_env.rs"]
+mod test_env;
+
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
+use test_env::{model_env, shared_data, C1_EXPORT};
 
-fn shared() -> PathBuf {
-    let dir =
-        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("data").is_dir(),
-        "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",
-        dir.display()
-    );
-    dir
-}
+const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
 
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
@@ -27,13 +21,8 @@ fn number(v: &Value) -> f64 {
 
 #[test]
 fn context_separates_on_task_from_off_task_videos_on_a_real_export() {
-    let ort = std::env::var("ORT_DYLIB_PATH").unwrap_or_default();
-    let models = std::env::var("VRDNDI_MODELS_DIR").unwrap_or_default();
-    assert!(
-        Path::new(&ort).is_file() && Path::new(&models).join("multilingual-e5-small/model.onnx").is_file(),
-        "ORT_DYLIB_PATH ({ort:?}) and VRDNDI_MODELS_DIR ({models:?}) must point at the runtime and models: run scripts/deps.sh, then scripts/test.sh"
-    );
-    let export = shared().join("data/C1-aw-export-windows-hackathon-MHacks/aw-buckets-export.json");
+    let (ort, models) = model_env();
+    let export = shared_data(C1_EXPORT);
     let labels = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/fixtures/c1-mhacks-labels.jsonl");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let started = std::time::Instant::now();

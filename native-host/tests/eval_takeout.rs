@@ -6,42 +6,24 @@
 //! leak (each day's own watches given to the methods) and shows the check catches it and the
 //! numbers jump, so a zero in an honest run means something.
 
-use std::path::{Path, PathBuf};
+#[path = "support/test_env.rs"]
+mod test_env;
+
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+
+use test_env::{model_env, shared_data};
 
 const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
 const METHODS: [&str; 8] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
 const METRICS: [&str; 4] = ["ndcg@10", "recall@10", "mrr", "auc"];
 
-fn shared() -> PathBuf {
-    let dir =
-        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("data").is_dir(),
-        "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",
-        dir.display()
-    );
-    dir
-}
-
-/// The model and runtime scripts/deps.sh installs; missing ones fail with the step to run.
-fn model_env() -> (String, String) {
-    let ort = std::env::var("ORT_DYLIB_PATH").unwrap_or_default();
-    let models = std::env::var("VRDNDI_MODELS_DIR").unwrap_or_default();
-    assert!(
-        Path::new(&ort).is_file() && Path::new(&models).join("multilingual-e5-small/model.onnx").is_file(),
-        "ORT_DYLIB_PATH ({ort:?}) and VRDNDI_MODELS_DIR ({models:?}) must point at the runtime and models: run scripts/deps.sh, then scripts/test.sh"
-    );
-    (ort, models)
-}
-
 fn eval(data_dir: &Path, extra: &[&str]) -> Value {
     let (ort, models) = model_env();
-    let data = shared().join("data");
-    let history = data.join("B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
-    let negatives = data.join("A1-yt-trending-v1-us-gb/USvideos.csv");
+    let history = shared_data("B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
+    let negatives = shared_data("A1-yt-trending-v1-us-gb/USvideos.csv");
     let mut command = Command::new(VRDNDI);
     command
         .env("ORT_DYLIB_PATH", ort)
@@ -126,7 +108,7 @@ fn a_real_history_is_ranked_by_every_method_without_leaking_and_a_planted_leak_i
 fn a_missing_negatives_file_is_a_clear_error() {
     let (ort, models) = model_env();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let history = shared().join("data/B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
+    let history = shared_data("B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
     let output = Command::new(VRDNDI)
         .env("ORT_DYLIB_PATH", ort)
         .env("VRDNDI_MODELS_DIR", models)

@@ -5,6 +5,8 @@
 
 mod daemon_support;
 mod import_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use std::path::{Path, PathBuf};
 
@@ -17,7 +19,7 @@ use vrdndi_protocol::{Ack, ContextEvent, Request, ResponseBody};
 
 /// SOURCE.txt: 2023-11-18 20:07Z .. 2023-11-19 13:25Z; 2427 window, 71 AFK, 1280 web events.
 fn c1() -> PathBuf {
-    import_support::shared().join("data/C1-aw-export-windows-hackathon-MHacks/aw-buckets-export.json")
+    test_env::shared_data(test_env::C1_EXPORT)
 }
 
 fn context_files(dir: &DataDir) -> Vec<PathBuf> {

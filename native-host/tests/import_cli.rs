@@ -5,6 +5,8 @@
 
 mod daemon_support;
 mod import_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use std::process::Output;
 

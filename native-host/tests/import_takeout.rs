@@ -7,6 +7,8 @@
 //! was counted independently from the raw files and is written next to each assertion.
 
 mod import_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use std::collections::HashSet;
 use std::io::Write;

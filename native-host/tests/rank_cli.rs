@@ -5,13 +5,16 @@
 
 mod daemon_support;
 mod rank_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use daemon_support::Host;
-use rank_support::{b1_watches, model_env, of, ranked, status, trending, Scored, Session};
+use rank_support::{b1_watches, of, ranked, status, trending, Scored, Session};
 use serde_json::{json, Value};
+use test_env::model_env;
 use vrdndi_protocol::{ErrorCode, FeedbackKind, FeedbackRequest, FeedbackSource, RequestBody, ResponseBody, Video};
 
 /// A Takeout with an English-language history: true-crime stories, animation, music.

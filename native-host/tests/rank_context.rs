@@ -16,6 +16,8 @@
 mod aw_server;
 mod daemon_support;
 mod rank_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use aw_server::AwServer;
 use rank_support::{b1_watches, of, ranked, trending, Scored, Session};

@@ -7,6 +7,8 @@
 mod aw_server;
 mod daemon_support;
 mod rank_support;
+#[path = "support/test_env.rs"]
+mod test_env;
 
 use aw_server::AwServer;
 use chrono::{DateTime, Duration, Utc};

@@ -1,5 +1,7 @@
 //! Where the import tests find their inputs: the real Takeout samples in the shared data folder
 //! (never copied into the repository) and the hand-written fixtures of the import crate.
+//!
+//! A test crate using it declares `#[path = "support/test_env.rs"] mod test_env;` too.
 
 #![allow(dead_code)]
 
@@ -9,24 +11,14 @@ use std::path::{Path, PathBuf};
 use vrdndi_import::{FileSummary, Imported};
 use vrdndi_protocol::{HistoryKind, HistoryRecord};
 
-/// `$VRDNDI_SHARED`, else `<repo>/../shared`; a missing folder fails the test with the fix.
-pub fn shared() -> PathBuf {
-    let dir =
-        std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    assert!(
-        dir.join("data").is_dir(),
-        "the shared data folder is not at {}: set VRDNDI_SHARED to the folder holding data/ (scripts/test.sh does)",
-        dir.display()
-    );
-    dir
-}
+use crate::test_env::shared_data;
 
 pub fn b1(rest: &str) -> PathBuf {
-    shared().join("data/B1-takeout-watch-histories").join(rest)
+    shared_data("B1-takeout-watch-histories").join(rest)
 }
 
 pub fn b3(rest: &str) -> PathBuf {
-    shared().join("data/B3-takeout-format-samples").join(rest)
+    shared_data("B3-takeout-format-samples").join(rest)
 }
 
 pub fn fixture(rest: &str) -> PathBuf {

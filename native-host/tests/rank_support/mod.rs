@@ -5,12 +5,13 @@
 //! The model and runtime come from `ORT_DYLIB_PATH` and `VRDNDI_MODELS_DIR` (exported by
 //! scripts/test.sh); a missing one fails the test with the setup step to run.
 //!
-//! A test crate using it declares `mod daemon_support;` too.
+//! A test crate using it declares `mod daemon_support;` and
+//! `#[path = "support/test_env.rs"] mod test_env;` too.
 
 #![allow(dead_code)]
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,22 +22,10 @@ use vrdndi_protocol::Video;
 
 pub use crate::daemon_support::{status, DataDir};
 
+use crate::test_env::{model_env, shared_data};
+
 /// How long a daemon may take to answer its first connection.
 const START_WITHIN: Duration = Duration::from_secs(20);
-
-/// The runtime library and the models folder the tests run with.
-pub fn model_env() -> (PathBuf, PathBuf) {
-    let ort = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).unwrap_or_default();
-    let models = std::env::var_os("VRDNDI_MODELS_DIR").map(PathBuf::from).unwrap_or_default();
-    assert!(
-        ort.is_file() && models.join("multilingual-e5-small/model.onnx").is_file(),
-        "ORT_DYLIB_PATH ({}) and VRDNDI_MODELS_DIR ({}) must point at the ONNX Runtime library and the models: \
-         run scripts/setup.sh (or scripts/deps.sh), then scripts/test.sh, which exports both",
-        ort.display(),
-        models.display()
-    );
-    (ort, models)
-}
 
 /// One candidate as `vrdndi score --json` prints it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -178,17 +167,6 @@ impl Drop for Session {
     }
 }
 
-/// The shared read-only data: `$VRDNDI_SHARED`, else `<repo>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
-
-pub fn shared(relative: &str) -> PathBuf {
-    let path = shared_dir().join("data").join(relative);
-    assert!(path.exists(), "{} is missing: set VRDNDI_SHARED to the shared folder", path.display());
-    path
-}
-
 /// One row of the A1 trending lists.
 #[derive(Debug, Clone)]
 pub struct Trending {
@@ -201,7 +179,7 @@ pub struct Trending {
 pub fn trending() -> Vec<Trending> {
     let mut categories = std::collections::HashMap::new();
     for file in ["A1-yt-trending-v1-us-gb/US_category_id.json", "A1-yt-trending-v1-us-gb/GB_category_id.json"] {
-        let json: Value = serde_json::from_slice(&std::fs::read(shared(file)).expect("reads categories")).expect("category JSON");
+        let json: Value = serde_json::from_slice(&std::fs::read(shared_data(file)).expect("reads categories")).expect("category JSON");
         for item in json["items"].as_array().expect("items") {
             let id = item["id"].as_str().unwrap_or_default().to_owned();
             let title = item["snippet"]["title"].as_str().unwrap_or_default().to_owned();
@@ -211,7 +189,7 @@ pub fn trending() -> Vec<Trending> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for file in ["A1-yt-trending-v1-us-gb/USvideos.csv", "A1-yt-trending-v1-us-gb/GBvideos.csv"] {
-        let mut reader = csv::Reader::from_path(shared(file)).expect("reads the trending CSV");
+        let mut reader = csv::Reader::from_path(shared_data(file)).expect("reads the trending CSV");
         let headers = reader.headers().expect("headers").clone();
         let column = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name).expect("column");
         let (id, title, channel, category) = (column("video_id"), column("title"), column("channel_title"), column("category_id"));
@@ -242,7 +220,7 @@ pub struct Watched {
 /// The entries of a B1 Takeout watch history that name a video and its channel, newest first
 /// (the file's order).
 pub fn b1_watches(user: &str) -> Vec<Watched> {
-    let path = shared(&format!("B1-takeout-watch-histories/{user}/watch-history.json"));
+    let path = shared_data(&format!("B1-takeout-watch-histories/{user}/watch-history.json"));
     let entries: Vec<Value> = serde_json::from_slice(&std::fs::read(&path).expect("reads the Takeout")).expect("Takeout JSON");
     entries
         .into_iter()

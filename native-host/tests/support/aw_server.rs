@@ -1,8 +1,9 @@
 //! A real aw-server for tests: started on a free loopback port with a throwaway home, killed on
 //! drop, optionally loaded with the real ActivityWatch export in `shared/data/C1-*`.
 //!
-//! Self-contained (std and tempfile only, blocking HTTP over a plain socket) so any test can
-//! include it, sync or async: `#[path = "support/aw_server.rs"] mod aw_server;`.
+//! Small (std and tempfile only, blocking HTTP over a plain socket) so any test can include it,
+//! sync or async: `#[path = "support/aw_server.rs"] mod aw_server;` with
+//! `#[path = "support/test_env.rs"] mod test_env;` beside it (where the shared data lies).
 //! The server is PyPI `aw-server==0.12.0` from the venv `scripts/deps.sh` makes; a missing one
 //! fails the test with the setup step to run, never skips it.
 
@@ -147,17 +148,10 @@ pub fn aw_server_bin() -> PathBuf {
     bin
 }
 
-/// The shared read-only material: `$VRDNDI_SHARED`, else `<repo>/../shared`.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("VRDNDI_SHARED").map(PathBuf::from).unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"))
-}
-
 /// The real ActivityWatch export of a Windows laptop at MHacks 16 (2023-11-18 20:07Z to
 /// 2023-11-19 13:25Z); see its SOURCE.txt.
 pub fn c1_export() -> PathBuf {
-    let path = shared_dir().join("data/C1-aw-export-windows-hackathon-MHacks/aw-buckets-export.json");
-    assert!(path.is_file(), "{} is missing: set VRDNDI_SHARED to the shared folder", path.display());
-    path
+    crate::test_env::shared_data(crate::test_env::C1_EXPORT)
 }
 
 fn free_port() -> u16 {

@@ -1,6 +1,7 @@
 //! Ranking and training benchmarks: prints numbers, asserts none (timings depend on the machine).
 //!
-//! `cargo bench -p vrdndi-rank` (release build). Inputs are synthetic but shaped like the real
+//! `cargo bench -p vrdndi-rank [-- --no-folds]` (release build; `--no-folds` skips the 5-fold
+//! training run, the longest part). Inputs are synthetic but shaped like the real
 //! ones (384-d e5-like vectors, a 2,000-video history, 30-event contexts): see
 //! `vrdndi_rank::synthetic`. Embedding time is not included: "warm" means the vectors are cached.
 #![allow(clippy::print_stdout, clippy::unwrap_used)] // a bench binary reports on stdout
@@ -73,18 +74,22 @@ fn main() {
         report.epochs,
         report.parameters
     );
+    let folds = !std::env::args().any(|a| a == "--no-folds");
     let (t, cpu) = (Instant::now(), cpu_seconds());
-    let (_, report5) = train(&labels, &TrainOptions { kfold: 5, ..TrainOptions::new(EMBEDDER) }).unwrap();
+    let (_, report5) =
+        if folds { train(&labels, &TrainOptions { kfold: 5, ..TrainOptions::new(EMBEDDER) }).unwrap() } else { (model.clone(), report) };
     let mean = |m: &Option<vrdndi_rank::MeanMetrics>| {
         m.as_ref().map_or("-".into(), |m| format!("F1 {:.3} AUC {:.3}", m.f1, m.auc.unwrap_or(f64::NAN)))
     };
-    println!(
-        "train on 5000 labels with 5 time-ordered folds: {:.1} s, CPU {:.1} s (interest {}, productive {})",
-        t.elapsed().as_secs_f64(),
-        cpu_seconds() - cpu,
-        mean(&report5.mean.interest),
-        mean(&report5.mean.productive)
-    );
+    if folds {
+        println!(
+            "train on 5000 labels with 5 time-ordered folds: {:.1} s, CPU {:.1} s (interest {}, productive {})",
+            t.elapsed().as_secs_f64(),
+            cpu_seconds() - cpu,
+            mean(&report5.mean.interest),
+            mean(&report5.mean.productive)
+        );
+    }
 
     let trained = Ranker::cold_start(EMBEDDER).with_background(&background).unwrap().with_model(model).unwrap();
     let (p50, p90, cpu) = slate_timings(&trained, &profile, &context, &slate, 200);

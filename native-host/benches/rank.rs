@@ -18,6 +18,8 @@
 
 #[path = "../tests/support/aw_server.rs"]
 mod aw_server;
+#[path = "../tests/support/test_env.rs"]
+mod test_env;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -84,7 +86,7 @@ fn bench(precision: &str, models: &Path, pool: &[Video], aw_url: Option<String>)
     }
     println!("daemon start to model loaded: {:.2} s", started.elapsed().as_secs_f64());
 
-    let takeout = aw_server::shared_dir().join("data/B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
+    let takeout = test_env::shared_dir().join("data/B1-takeout-watch-histories/user6_tunaerol/watch-history.json");
     let t = Instant::now();
     let import = vrdndi(&["import", "takeout", takeout.to_str().unwrap(), "--json"]).output().unwrap();
     assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
@@ -238,7 +240,7 @@ fn cores() -> usize {
 /// Distinct (title, channel) pairs from the A1 and A2 trending lists and two B1 histories other
 /// than the one imported, in a fixed order.
 fn titles() -> Vec<Video> {
-    let shared = aw_server::shared_dir().join("data");
+    let shared = test_env::shared_dir().join("data");
     let mut seen = HashSet::new();
     let mut ids = HashSet::new();
     let mut out = Vec::new();

@@ -6,30 +6,24 @@ import path from 'node:path';
 
 import { CHROME_EXTENSION_ID, FIREFOX_ADDON_ID, HOST_NAME, hostBinary } from './env.mjs';
 
-// Registers the host for a Chromium profile. Tries `vrdndi install`; if that command is not there
-// yet, writes the manifest Chromium reads from <user-data-dir>/NativeMessagingHosts/ itself.
-// Returns how it was done, for the test's notes.
+// Registers the host for a Chromium profile (in <user-data-dir>/NativeMessagingHosts/). Returns
+// how it was done, for the test's notes.
 export function registerChromium(udd, env) {
-  const bin = hostBinary();
-  const installed = spawnSync(bin, ['install', '--browser', 'chromium', '--user-data-dir', udd], { env, encoding: 'utf8' });
-  const manifest = path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`);
-  if (installed.status === 0 && fs.existsSync(manifest)) return 'vrdndi install';
-  fs.mkdirSync(path.dirname(manifest), { recursive: true });
-  fs.writeFileSync(manifest, JSON.stringify({
-    name: HOST_NAME,
-    description: 'Vrdndi native host (registered by the browser test)',
-    path: bin,
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${CHROME_EXTENSION_ID}/`],
-  }, null, 2));
-  return `manifest written by the test (vrdndi install: ${firstLine(installed.stderr) || `exit ${installed.status}`})`;
+  return register(['--browser', 'chromium', '--user-data-dir', udd], env, path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`),
+    { allowed_origins: [`chrome-extension://${CHROME_EXTENSION_ID}/`] });
 }
 
 // Registers the host for Firefox under $HOME/.mozilla/native-messaging-hosts/.
 export function registerFirefox(home, env) {
+  return register(['--browser', 'firefox'], { ...env, HOME: home }, path.join(home, '.mozilla/native-messaging-hosts', `${HOST_NAME}.json`),
+    { allowed_extensions: [FIREFOX_ADDON_ID] });
+}
+
+// Tries `vrdndi install ARGS`; if that did not write `manifest`, writes the manifest the browser
+// reads there itself, allowing the extension named by `allowed`.
+function register(args, env, manifest, allowed) {
   const bin = hostBinary();
-  const installed = spawnSync(bin, ['install', '--browser', 'firefox'], { env: { ...env, HOME: home }, encoding: 'utf8' });
-  const manifest = path.join(home, '.mozilla/native-messaging-hosts', `${HOST_NAME}.json`);
+  const installed = spawnSync(bin, ['install', ...args], { env, encoding: 'utf8' });
   if (installed.status === 0 && fs.existsSync(manifest)) return 'vrdndi install';
   fs.mkdirSync(path.dirname(manifest), { recursive: true });
   fs.writeFileSync(manifest, JSON.stringify({
@@ -37,7 +31,7 @@ export function registerFirefox(home, env) {
     description: 'Vrdndi native host (registered by the browser test)',
     path: bin,
     type: 'stdio',
-    allowed_extensions: [FIREFOX_ADDON_ID],
+    ...allowed,
   }, null, 2));
   return `manifest written by the test (vrdndi install: ${firstLine(installed.stderr) || `exit ${installed.status}`})`;
 }

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launchChromium, extensionWorker } from './lib/chromium.mjs';
 import { CHROME_EXTENSION_ID, hostEnv, note, sleep, workspace } from './lib/env.mjs';
-import { HostClient, registerChromium, storeStatus } from './lib/host.mjs';
+import { storeStatus, withHost } from './lib/host.mjs';
+import { openExtensionPage } from './lib/open.mjs';
 
 const FEED = `chrome-extension://${CHROME_EXTENSION_ID}/extension/pages/feed.html`;
 const CHANNELS = ['Systems Talk', 'Systems Talk', 'Systems Talk', 'Beats', 'Cooking Daily', 'Math Hour'];
@@ -23,17 +23,6 @@ const TILES = Array.from({ length: 30 }, (_, i) => ({
   kind: 'video',
 }));
 
-async function withHost(env, work) {
-  const client = new HostClient(env);
-  try {
-    const hello = await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
-    assert.equal(hello.type, 'hello', JSON.stringify(hello));
-    return await work(client);
-  } finally {
-    await client.close();
-  }
-}
-
 async function cards(page) {
   return page.$$eval('#feed > li', (items) => items.map((li) => ({
     id: li.dataset.videoId,
@@ -46,7 +35,6 @@ async function cards(page) {
 test('feed: lists what the host saw and the history\'s channels, in the host\'s ranked order, load more, scroll kept, play, label', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
   let ranked;
   const hostFeed = await withHost(env, async (client) => {
     // The history: one watch and the subscriptions; a playlist makes the host know the tiles'
@@ -90,13 +78,7 @@ test('feed: lists what the host saw and the history\'s channels, in the host\'s 
   }
   note(`feed model ${hostFeed.model}; first five: ${hostFeed.items.slice(0, 5).map((i) => `${i.video.video_id} ${i.score?.final?.toFixed(3)} ${i.video.channel}`).join(' | ')}`);
 
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.setViewportSize({ width: 900, height: 500 });
-  await page.goto(FEED);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+  const { page } = await openExtensionPage(t, dirs, env, FEED, { timeout: 60000, viewport: { width: 900, height: 500 } });
   if (ranked.type !== 'ranked') assert.match(await page.textContent('#problem'), /not ranked/);
 
   let shown = await cards(page);

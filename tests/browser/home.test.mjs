@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launchChromium, gridOutcome, openPopup } from './lib/chromium.mjs';
+import { gridOutcome, openPopup } from './lib/chromium.mjs';
 import { hostEnv, note, workspace } from './lib/env.mjs';
-import { hostRanking, registerChromium, seedLabels } from './lib/host.mjs';
+import { hostRanking, seedLabels } from './lib/host.mjs';
+import { openYouTube } from './lib/open.mjs';
 import { extensionPage, popupState, tabIdOf, waitForState } from './lib/popup.mjs';
-import { ORIGIN, data, expectedVideo, gridIds, routePlaywright } from './lib/site.mjs';
+import { data, expectedVideo, gridIds } from './lib/site.mjs';
 
 // YouTube's own first screen, as the fixture renders it.
 const YOUTUBE_ORDER = [
@@ -29,13 +30,7 @@ function fillSlots(ids, order) {
 async function openHome(t, { host = true, models = true, csp = 'youtube', path = '/' } = {}) {
   const dirs = workspace();
   const env = hostEnv(dirs, { models });
-  const registered = host ? registerChromium(dirs.udd, env) : 'not registered';
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await routePlaywright(context, { csp });
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}${path}`);
-  return { dirs, env, context, page, registered };
+  return { dirs, env, ...(await openYouTube(t, dirs, env, { host, csp, path })) };
 }
 
 test('with no host registered the page is untouched and the popup explains how to install it', async (t) => {
@@ -121,12 +116,7 @@ test("the grid takes the host's order; shelves, ads and seen tiles stay; continu
   const warm = await hostRanking(env, data.videos.slice(0, 16).map(expectedVideo));
   assert.equal(warm.type, 'ranked', `the host does not rank yet: ${warm.name}: ${warm.message}`);
 
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await routePlaywright(context, { csp: 'youtube' });
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}/`);
+  const { context, page } = await openYouTube(t, dirs, env);
   assert.equal(await gridOutcome(page), 'ranked');
   assert.equal(await page.evaluate(() => window.fixture.visibilityAtRender()), 'hidden', "YouTube's order was never on screen");
   const first = await gridIds(page);

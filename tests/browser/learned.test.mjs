@@ -9,9 +9,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { awServerWithC1, c1Export } from './lib/aw.mjs';
-import { launchChromium, extensionWorker } from './lib/chromium.mjs';
 import { CHROME_EXTENSION_ID, hostBinary, hostEnv, note, workspace } from './lib/env.mjs';
-import { HostClient, registerChromium } from './lib/host.mjs';
+import { withHost } from './lib/host.mjs';
+import { openExtensionPage } from './lib/open.mjs';
 import { data } from './lib/site.mjs';
 
 const LEARNED = `chrome-extension://${CHROME_EXTENSION_ID}/extension/pages/learned.html`;
@@ -19,10 +19,7 @@ const LEARNED = `chrome-extension://${CHROME_EXTENSION_ID}/extension/pages/learn
 test('learned: labels per week and timing labels per context, drawn from the host\'s data', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const client = new HostClient(env);
-  try {
-    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+  await withHost(env, async (client) => {
     // Two weeks: 2 labels in the first (Mon 3 June 2024), 3 in the second; one undone (not drawn).
     const given = [
       ['interesting', '2024-06-03T09:00:00Z'], ['not_now', '2024-06-04T09:00:00Z'],
@@ -34,15 +31,8 @@ test('learned: labels per week and timing labels per context, drawn from the hos
       assert.equal(reply.type, 'ack', JSON.stringify(reply));
     }
     await client.request({ type: 'undo', feedback_id: 'learned-5' });
-  } finally {
-    await client.close();
-  }
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.goto(LEARNED);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  });
+  const { page } = await openExtensionPage(t, dirs, env, LEARNED);
   const bars = await page.$$eval('#labels-chart rect[data-week]', (rects) => rects.map((r) => `${r.dataset.week} ${r.dataset.kind} ${r.querySelector('title').textContent}`));
   assert.deepEqual(bars.sort(), [
     '2024-06-03 interesting 2024-06-03: 1 interesting',
@@ -63,14 +53,8 @@ test('learned: labels per week and timing labels per context, drawn from the hos
     { at: '2024-06-06T10:00:00Z', why: 'daily', labels: 25, replaced: false, mean: null, error: 'not_enough_data: too few labels' },
     { at: '2024-06-07T10:00:00Z', why: 'labels', labels: 45, replaced: true, mean: { interest: { f1: 0.7 }, productive: { f1: 0.55 } } },
   ];
-  const setter = new HostClient(env);
-  try {
-    await setter.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
-    const reply = await setter.request({ type: 'import_labels', labels: [], settings: { retrain_runs: runs } });
-    assert.equal(reply.type, 'labels_imported', JSON.stringify(reply));
-  } finally {
-    await setter.close();
-  }
+  const reply = await withHost(env, (client) => client.request({ type: 'import_labels', labels: [], settings: { retrain_runs: runs } }));
+  assert.equal(reply.type, 'labels_imported', JSON.stringify(reply));
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.equal(await page.$$eval('#runs-chart circle[data-head="interest"]', (c) => c.length), 2);
@@ -103,30 +87,19 @@ test('learned: which kinds of videos are "right time" per activity and time of d
   t.after(() => aw.close());
   // Times of day in UTC in the host, the test and Chromium alike.
   const env = { ...hostEnv(dirs), VRDNDI_AW_URL: aw.url, TZ: 'UTC', VRDNDI_RETRAIN_AFTER_LABELS: '0' };
-  registerChromium(dirs.udd, env);
   const byId = new Map(data.videos.map((v) => [v.id, v]));
-  const client = new HostClient(env);
-  let labels;
-  try {
-    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+  const labels = await withHost(env, async (client) => {
     for (const [n, [at, kind, id]] of TIMED.entries()) {
       const v = byId.get(id);
       const reply = await client.request({ type: 'feedback', feedback_id: `timed-${n}`, kind, source: 'studio', at, video: { video_id: id, title: v.title, channel: v.channel } });
       assert.equal(reply.type, 'ack', JSON.stringify(reply));
     }
-    labels = (await client.request({ type: 'export', limit: 50 })).labels;
-  } finally {
-    await client.close();
-  }
+    return (await client.request({ type: 'export', limit: 50 })).labels;
+  });
   assert.ok(labels.every((l) => l.context.length > 0), 'every label carries the real context of its time');
   note(`main activities: ${labels.map((l) => `${l.at.slice(11, 16)} ${[...new Set(l.context.map((e) => e.app))].join('+')}`).join(', ')}`);
 
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.goto(LEARNED);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  const { page } = await openExtensionPage(t, dirs, env, LEARNED);
   const cells = await page.$$eval('#context-kinds article', (articles) => articles.map((a) => ({
     cell: `${a.dataset.activity}|${a.dataset.slot}`,
     sentence: a.querySelector('h3').textContent,
@@ -173,13 +146,7 @@ test('learned: which kinds of videos are "right time" per activity and time of d
 test('learned: the offline evaluation table after a real `vrdndi eval takeout`, and how to run one before', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.goto(LEARNED);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  const { page } = await openExtensionPage(t, dirs, env, LEARNED);
   assert.match(await page.textContent('#evaluation'), /No offline evaluation yet\. .*vrdndi eval takeout/);
 
   // One real person's history (one day to learn from, two test days) against real trending videos.

@@ -8,10 +8,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import zlib from 'node:zlib';
 
-import { gridOutcome, launchChromium } from './lib/chromium.mjs';
+import { gridOutcome } from './lib/chromium.mjs';
 import { chromeBuild, hostEnv, note, sleep, workspace } from './lib/env.mjs';
-import { registerChromium } from './lib/host.mjs';
-import { ORIGIN, routePlaywright } from './lib/site.mjs';
+import { openYouTube } from './lib/open.mjs';
 
 const COLD_RUNS = Number(process.env.VRDNDI_PERF_COLD_RUNS ?? 3);
 const WARM_RUNS = Number(process.env.VRDNDI_PERF_WARM_RUNS ?? 8);
@@ -45,12 +44,8 @@ test('measure: tiles present to reordered, cold and warm', async (t) => {
   for (let run = 0; run < COLD_RUNS; run++) {
     const dirs = workspace();
     const env = hostEnv(dirs);
-    registerChromium(dirs.udd, env);
-    const context = await launchChromium(dirs, env);
+    const { context, page } = await openYouTube(null, dirs, env);
     try {
-      await routePlaywright(context, { csp: 'youtube' });
-      const page = await context.newPage();
-      await page.goto(`${ORIGIN}/`);
       const { outcome, ms, own } = await firstScreen(page);
       assert.equal(outcome, 'ranked', 'the host must rank to be measured');
       if (ms !== undefined) cold.push(ms);
@@ -62,12 +57,7 @@ test('measure: tiles present to reordered, cold and warm', async (t) => {
 
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await routePlaywright(context, { csp: 'youtube' });
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}/`);
+  const { page } = await openYouTube(t, dirs, env);
   await firstScreen(page);
   const warm = [];
   for (let run = 0; run < WARM_RUNS; run++) {
@@ -97,18 +87,14 @@ test('measure: tiles present to reordered, cold and warm', async (t) => {
 async function scrollLongTasks(extension) {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env, { extension });
+  const init = () => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  };
+  const { context, page } = await openYouTube(null, dirs, env, { path: '/?scroll=1', extension, init });
   try {
-    await routePlaywright(context, { csp: 'youtube' });
-    const page = await context.newPage();
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    await page.goto(`${ORIGIN}/?scroll=1`);
     if (extension) await gridOutcome(page, 120000);
     else await page.waitForSelector('ytd-rich-item-renderer');
     await sleep(500);

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
-import { extensionWorker, gridOutcome, launchChromium, openPopup } from './lib/chromium.mjs';
+import { gridOutcome, openPopup } from './lib/chromium.mjs';
 import { CHROME_EXTENSION_ID, hostBinary, hostEnv, note, sleep, workspace } from './lib/env.mjs';
-import { HostClient, registerChromium, storeStatus } from './lib/host.mjs';
-import { ORIGIN, data, routePlaywright } from './lib/site.mjs';
+import { storeStatus, withHost } from './lib/host.mjs';
+import { openExtensionPage, openYouTube } from './lib/open.mjs';
+import { data } from './lib/site.mjs';
 
 async function rows(popup) {
   return popup.$$eval('#video-list > li', (items) => items.map((li) => ({
@@ -34,12 +35,7 @@ async function labelsNow(env, expected, what) {
 test('popup: videos with scores and reasons, labels and undo by mouse and keyboard, titles as text', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await routePlaywright(context, { csp: 'youtube' });
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}/`);
+  const { context, page } = await openYouTube(t, dirs, env);
   const outcome = await gridOutcome(page);
   const popup = await openPopup(context, page);
 
@@ -124,24 +120,15 @@ test('popup: when the model last trained and what changed, after real training r
   const dirs = workspace();
   // Only the runs this test asks for: no background run racing them.
   const env = { ...hostEnv(dirs), VRDNDI_RETRAIN_AFTER_LABELS: '0' };
-  registerChromium(dirs.udd, env);
   const videos = data.videos.filter((v) => v.kind === 'video');
-  const client = new HostClient(env);
-  let first;
-  try {
-    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+  const first = await withHost(env, async (client) => {
     const imported = await client.request({ type: 'import_labels', labels: ruleLabels(videos.slice(0, 24), '2024-06-01T08:00:00Z') });
     assert.equal(imported.added, 48, JSON.stringify(imported));
-    first = await client.request({ type: 'train', kfold: 2 }, 240000);
-    assert.equal(first.type, 'trained', JSON.stringify(first));
-  } finally {
-    await client.close();
-  }
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const popup = await context.newPage();
-  await popup.goto(`chrome-extension://${CHROME_EXTENSION_ID}/extension/popup.html`);
+    const trained = await client.request({ type: 'train', kfold: 2 }, 240000);
+    assert.equal(trained.type, 'trained', JSON.stringify(trained));
+    return trained;
+  });
+  const { page: popup } = await openExtensionPage(t, dirs, env, `chrome-extension://${CHROME_EXTENSION_ID}/extension/popup.html`);
   let shown = await lastRun(popup);
   note(`popup after the first run: ${shown.when} | ${shown.outcome} | ${shown.changes.join('; ')}`);
   assert.match(shown.when, /asked for \(vrdndi train\), on 48 labels/);
@@ -154,14 +141,8 @@ test('popup: when the model last trained and what changed, after real training r
   ]);
 
   // Twice the labels, trained from the command line: the popup compares with the model before.
-  const more = new HostClient(env);
-  try {
-    await more.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
-    const imported = await more.request({ type: 'import_labels', labels: ruleLabels(videos.slice(24), '2024-06-02T08:00:00Z') });
-    assert.equal(imported.added, 2 * videos.slice(24).length, JSON.stringify(imported));
-  } finally {
-    await more.close();
-  }
+  const imported = await withHost(env, (client) => client.request({ type: 'import_labels', labels: ruleLabels(videos.slice(24), '2024-06-02T08:00:00Z') }));
+  assert.equal(imported.added, 2 * videos.slice(24).length, JSON.stringify(imported));
   const cli = spawnSync(hostBinary(), ['train', '--kfold', '2', '--json'], { env, encoding: 'utf8', timeout: 240000 });
   assert.equal(cli.status, 0, cli.stderr);
   const second = JSON.parse(cli.stdout);

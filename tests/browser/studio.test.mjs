@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { launchChromium, extensionWorker } from './lib/chromium.mjs';
 import { CHROME_EXTENSION_ID, hostBinary, hostEnv, sleep, workspace } from './lib/env.mjs';
-import { HostClient, registerChromium, storeStatus } from './lib/host.mjs';
+import { storeStatus, withHost } from './lib/host.mjs';
+import { openExtensionPage } from './lib/open.mjs';
 import { data } from './lib/site.mjs';
 
 const STUDIO = `chrome-extension://${CHROME_EXTENSION_ID}/extension/pages/studio.html`;
@@ -23,17 +23,6 @@ const HISTORY = [
   { id: 'studio00003', title: 'Lo-fi beats to study to', channel: 'Beats', at: '2024-05-03T20:00:00Z' },
   { id: 'studio00004', title: 'How sled stores data', channel: 'Systems Talk', at: '2024-05-02T20:00:00Z' },
 ];
-
-async function withHost(env, work) {
-  const client = new HostClient(env);
-  try {
-    const hello = await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
-    assert.equal(hello.type, 'hello', JSON.stringify(hello));
-    return await work(client);
-  } finally {
-    await client.close();
-  }
-}
 
 async function exportLabels(client) {
   const labels = [];
@@ -70,18 +59,13 @@ async function at(page, position) {
 test('studio: labels by key land in the store, counts are the store\'s, undo, resume after reload, end of list', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
   await withHost(env, async (client) => {
     const records = HISTORY.map((v) => ({ kind: 'watch', at: v.at, video: { video_id: v.id, title: v.title, channel: v.channel } }));
     const reply = await client.request({ type: 'import', source: 'test:studio', records });
     assert.equal(reply.added, HISTORY.length, JSON.stringify(reply));
   });
 
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.goto(STUDIO);
+  const { page } = await openExtensionPage(t, dirs, env, STUDIO);
 
   // A fresh store: the first video, zero counts shown (not missing), progress.
   let view = await studioState(page);
@@ -228,17 +212,12 @@ async function gridAt(page, position) {
 test('studio grid: a dozen cards, labels per card by key and click, arrows, skip, undo; reload resumes after the labelled cards', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
   await withHost(env, async (client) => {
     const records = LONG.map((v) => ({ kind: 'watch', at: v.at, video: { video_id: v.id, title: v.title, channel: v.channel } }));
     const reply = await client.request({ type: 'import', source: 'test:studio-grid', records });
     assert.equal(reply.added, LONG.length, JSON.stringify(reply));
   });
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await extensionWorker(context);
-  const page = await context.newPage();
-  await page.goto(STUDIO);
+  const { page } = await openExtensionPage(t, dirs, env, STUDIO);
   await studioState(page);
 
   // g: the grid, twelve cards from the first, the first current and focused.

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { launchChromium } from './lib/chromium.mjs';
 import { hostEnv, note, sleep, workspace } from './lib/env.mjs';
-import { registerChromium, storeStatus } from './lib/host.mjs';
+import { storeStatus } from './lib/host.mjs';
+import { openYouTube } from './lib/open.mjs';
 import { extensionPage, popupState, tabIdOf, waitForState } from './lib/popup.mjs';
-import { CLIP_SECONDS, ORIGIN, data, routePlaywright } from './lib/site.mjs';
+import { CLIP_SECONDS, data } from './lib/site.mjs';
 
 const [first, second, third] = data.videos;
 
@@ -27,12 +27,7 @@ async function playToEnd(page) {
 test('likes, dislikes, taking them back and watching reach the store, ads not counted', async (t) => {
   const dirs = workspace();
   const env = hostEnv(dirs);
-  registerChromium(dirs.udd, env);
-  const context = await launchChromium(dirs, env);
-  t.after(() => context.close());
-  await routePlaywright(context, { csp: 'youtube' });
-  const page = await context.newPage();
-  await page.goto(`${ORIGIN}/watch?v=${first.id}`);
+  const { context, page } = await openYouTube(t, dirs, env, { path: `/watch?v=${first.id}` });
   const extension = await extensionPage(context);
   const tabId = await tabIdOf(extension, page);
   await waitForState(extension, tabId, (s) => s.tab.page === 'watch', 'the watch visit');

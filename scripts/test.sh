@@ -10,7 +10,7 @@
 #   VRDNDI_PYTHON      venv python (onnxruntime, tokenizers; models/check-model.py)
 #   AW_SERVER_BIN      venv aw-server (start with --testing --host 127.0.0.1 --port P)
 #   VRDNDI_SHARED      shared data (default <repo>/../shared)
-# Suites: the model check, `cargo test --workspace`, tests/browser/run.sh
+# Suites: the model check, `cargo test --workspace`, the benchmarks build, tests/browser/run.sh
 # (when it exists). Ends with one line "vrdndi: N passed, M failed, K skipped"
 # and exits non-zero if anything failed.
 set -euo pipefail
@@ -91,6 +91,15 @@ if [ -f Cargo.toml ]; then
   suite cargo cargo test --workspace --no-fail-fast
 else
   warn "no Cargo.toml: cargo tests skipped"
+fi
+
+# The benchmarks and examples print numbers and are run by hand (BENCHMARKS.md); building them here
+# keeps them from rotting. Dev profile: it reuses what the tests built.
+build_benches() {
+  if cargo build --workspace --exclude vrdndi-wasm --benches --examples --profile dev; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; return 1; fi
+}
+if [ -f Cargo.toml ]; then
+  suite benches build_benches
 fi
 
 # The browser tests load the built extension and start the real host binary.

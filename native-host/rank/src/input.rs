@@ -260,7 +260,7 @@ impl UserProfile {
 
 /// Lookup keys of a video's channel: its id and its display name (case-folded). Tiles on a page
 /// may show only one of them; Takeout has both.
-fn channel_keys(video: &Video) -> Vec<String> {
+pub fn channel_keys(video: &Video) -> Vec<String> {
     let mut keys = Vec::with_capacity(2);
     if let Some(id) = video.channel_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         keys.push(format!("id:{id}"));

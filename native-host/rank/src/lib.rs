@@ -30,8 +30,8 @@ pub use combine::{final_score, Preferences, OFF_HOURS_SHARE};
 pub use error::{RankError, Result};
 pub use features::{upload_age_days, FeatureStats, Moments};
 pub use input::{
-    context_text, select_context_events, video_text, Candidate, ChannelStats, Context, ContextToken, ProfileItem, Signal, UserProfile,
-    DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
+    channel_keys, context_text, select_context_events, video_text, Candidate, ChannelStats, Context, ContextToken, ProfileItem, Signal,
+    UserProfile, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
 pub use metrics::{auc, head_metrics, HeadMetrics, MeanMetrics};
 pub use model::{model_exists, LabelCounts, Model, ModelConfig, CONFIG_FILE};

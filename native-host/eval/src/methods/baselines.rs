@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use vrdndi_rank::Candidate;
+use vrdndi_rank::{channel_keys, Candidate};
 
-use super::{channel_keys, Method, Past};
+use super::{Method, Past};
 use crate::error::Result;
 use crate::pool::Pool;
 

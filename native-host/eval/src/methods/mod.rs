@@ -75,16 +75,3 @@ pub trait Method {
     /// One score per candidate, higher first; `seed` is fixed per (run, user, day).
     fn score(&self, past: &Past<'_>, slate: &[Candidate], seed: u64) -> Result<Vec<f64>>;
 }
-
-/// Lookup keys of a channel: its id and its case-folded name (trending lists have only names;
-/// Takeout has both), matching `vrdndi-rank`'s channel statistics.
-pub(crate) fn channel_keys(video: &Video) -> Vec<String> {
-    let mut keys = Vec::with_capacity(2);
-    if let Some(id) = video.channel_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        keys.push(format!("id:{id}"));
-    }
-    if let Some(name) = video.channel.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        keys.push(format!("name:{}", name.to_lowercase()));
-    }
-    keys
-}

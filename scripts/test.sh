@@ -94,17 +94,20 @@ else
 fi
 
 # The benchmarks and examples print numbers and are run by hand (BENCHMARKS.md); building them here
-# keeps them from rotting. Dev profile: it reuses what the tests built.
+# keeps them from rotting. As test targets with --no-run: the same profile and features as the
+# tests, so only these binaries are compiled.
 build_benches() {
-  if cargo build --workspace --exclude vrdndi-wasm --benches --examples --profile dev; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; return 1; fi
+  if cargo test --workspace --benches --examples --no-run; then echo "1 passed, 0 failed"; else echo "0 passed, 1 failed"; return 1; fi
 }
 if [ -f Cargo.toml ]; then
   suite benches build_benches
 fi
 
 # The browser tests load the built extension and start the real host binary.
+# The host binary is the one `cargo test --workspace` built for the Rust tests (same features;
+# a plain `cargo build -p vrdndi` would resolve features anew and recompile for minutes).
 build_for_browsers() {
-  cargo build -p vrdndi && bash scripts/build-wasm.sh && bash scripts/build-extension.sh
+  cargo test --workspace --no-run && bash scripts/build-wasm.sh && bash scripts/build-extension.sh
 }
 if [ -f tests/browser/run.sh ]; then
   if build_for_browsers; then

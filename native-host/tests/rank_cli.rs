@@ -15,7 +15,7 @@ use daemon_support::Host;
 use rank_support::{b1_watches, of, ranked, status, trending, Scored, Session};
 use serde_json::{json, Value};
 use test_env::model_env;
-use vrdndi_protocol::{ErrorCode, FeedbackKind, FeedbackRequest, FeedbackSource, RequestBody, ResponseBody, Video};
+use vrdndi_protocol::{ErrorCode, FeedRequest, FeedbackKind, FeedbackRequest, FeedbackSource, RequestBody, ResponseBody, Video};
 
 /// A Takeout with an English-language history: true-crime stories, animation, music.
 const USER: &str = "user6_tunaerol";
@@ -100,6 +100,16 @@ fn after_a_takeout_and_a_few_likes_videos_from_those_channels_rise_above_unrelat
     for (i, w) in past.iter().filter(|w| w.video.channel.as_deref() == Some(liked_channel)).take(3).enumerate() {
         like(&mut client, &format!("like-{i}"), &w.video);
     }
+
+    // The feed page opened right after the import ranks with the history embedded (it waits for
+    // that background step), so its reasons already name watched videos instead of changing a
+    // moment later.
+    let feed = match client.call(RequestBody::Feed(FeedRequest { offset: 0, limit: 100, at: None })).expect("answered") {
+        ResponseBody::Feed(feed) => feed,
+        other => panic!("feed answered {other:?}"),
+    };
+    let similar = feed.items.iter().filter(|i| i.reasons.iter().any(|r| r.starts_with("like videos you watched"))).count();
+    assert!(similar > 0, "no feed item is explained by a watched video: {:?}", feed.items.iter().map(|i| &i.reasons).collect::<Vec<_>>());
 
     // Right away (channel counts and whatever history is cached), and once the recent history
     // is embedded: both must put the person's channels first.

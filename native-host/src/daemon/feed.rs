@@ -20,6 +20,9 @@ use super::studio::check_limit;
 const RECENT_DAYS: i64 = 14;
 /// The most candidates ranked per request (each is scored; new ones are embedded).
 const MAX_CANDIDATES: usize = 300;
+/// The feed waits this long at most for the recent history to be embedded (right after an import:
+/// a few seconds), so that it ranks with the whole profile instead of changing a moment later.
+const PROFILE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The most videos of one channel in a row.
 pub(crate) const MAX_RUN: usize = 2;
 
@@ -42,7 +45,7 @@ impl Service {
         } else {
             let context = self.context.model_context(at);
             let rank = RankRequest { surface: Surface::Home, tiles, at: Some(at) };
-            match self.ranker.rank(&rank, &context) {
+            match self.ranker.rank_settled(&rank, &context, PROFILE_WAIT) {
                 Ok(reply) => {
                     let scores: HashMap<String, TileScore> = reply.scores.into_iter().map(|s| (s.video_id.clone(), s)).collect();
                     (scores, reply.model, None)

@@ -156,6 +156,8 @@ struct State {
 pub struct Profiles {
     state: Mutex<State>,
     read_done: Condvar,
+    /// Signalled when the background thread stops embedding.
+    embed_done: Condvar,
 }
 
 impl Profiles {
@@ -181,9 +183,34 @@ impl Profiles {
             std::thread::Builder::new().name("vrdndi-profile".into()).spawn(move || profiles.embed_history(&store, &embeddings, missing));
         if let Err(e) = spawned {
             tracing::error!("cannot start the profile thread: {e}");
-            self.lock().embedding = false;
+            self.embedding_stopped();
         }
         profile
+    }
+
+    /// [`Profiles::current`], waiting up to `limit` for the recent history to be embedded first:
+    /// for pages a person opens to browse (the feed), where a complete profile matters more than a
+    /// second. A homepage ranking never waits for it.
+    pub fn settled(self: &Arc<Self>, store: &Store, embeddings: &Embeddings, limit: std::time::Duration) -> Arc<UserProfile> {
+        let first = self.current(store, embeddings);
+        let deadline = std::time::Instant::now() + limit;
+        let mut state = self.lock();
+        if !state.embedding {
+            return first;
+        }
+        while state.embedding {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            state = self.embed_done.wait_timeout(state, left).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+        }
+        state.current.clone()
+    }
+
+    fn embedding_stopped(&self) {
+        self.lock().embedding = false;
+        self.embed_done.notify_all();
     }
 
     /// Reads the store and the cached vectors into a new profile, when it is stale or `force`;
@@ -232,7 +259,7 @@ impl Profiles {
             // Stop on a failure, and when a text stays without a vector (no progress).
             let before: HashSet<String> = texts.into_iter().collect();
             if embedded.is_err() || next.is_empty() || next.iter().any(|r| before.contains(&video_text(&r.video))) {
-                self.lock().embedding = false;
+                self.embedding_stopped();
                 return;
             }
             missing = next;

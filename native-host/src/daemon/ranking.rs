@@ -111,6 +111,16 @@ impl Ranker {
 
     /// Orders `request.tiles` for `context` (the ActivityWatch events before the ranking time).
     pub fn rank(&self, request: &RankRequest, context: &ContextReply) -> Result<RankReply, Failure> {
+        self.rank_with(request, context, None)
+    }
+
+    /// [`Ranker::rank`] with the recent history embedded first (waiting up to `limit` for the
+    /// background step): see [`Profiles::settled`].
+    pub fn rank_settled(&self, request: &RankRequest, context: &ContextReply, limit: std::time::Duration) -> Result<RankReply, Failure> {
+        self.rank_with(request, context, Some(limit))
+    }
+
+    fn rank_with(&self, request: &RankRequest, context: &ContextReply, settle: Option<std::time::Duration>) -> Result<RankReply, Failure> {
         let inner = &self.inner;
         let embeddings = inner.slot.embeddings(&inner.store)?;
         let scorer = inner.scorer(&embeddings);
@@ -118,7 +128,10 @@ impl Ranker {
             return Ok(RankReply { order: Vec::new(), scores: Vec::new(), model: scorer.ranker.name(), context_events: 0 });
         }
         let at = request.at.unwrap_or(context.at);
-        let profile = inner.profiles.current(&inner.store, &embeddings);
+        let profile = match settle {
+            Some(limit) => inner.profiles.settled(&inner.store, &embeddings, limit),
+            None => inner.profiles.current(&inner.store, &embeddings),
+        };
         let context = embed_context(&embeddings, &context.events, at, Priority::Foreground)?;
         let candidates = embed_candidates(&embeddings, &request.tiles, Priority::Foreground)?;
         let scores = scorer.ranker.score(&profile, &context, &candidates, &inner.preferences()).map_err(rank_failure)?;

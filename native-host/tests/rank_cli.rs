@@ -168,7 +168,10 @@ fn score_json_is_one_object_per_candidate_in_the_files_order_and_bad_lines_are_s
     lines.insert(6, "{\"video_id\":\"short\",\"title\":\"x\"}".into());
     let file = session.candidates_file("mixed.jsonl", &[]);
     std::fs::write(&file, lines.join("\n") + "\n").expect("writes");
-    let output = session.vrdndi(&["score", "--candidates", file.to_str().expect("utf-8"), "--json"]).output().expect("runs");
+    // One ranking time for every call: the final score weighs the context by the time of day (a
+    // ramp into working hours), so calls seconds apart near 9:00 would differ in the fifth digit.
+    let at = "2024-06-05T14:00:00Z";
+    let output = session.vrdndi(&["score", "--candidates", file.to_str().expect("utf-8"), "--at", at, "--json"]).output().expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("mixed.jsonl:3: skipped: not a video"), "{stderr}");
@@ -189,7 +192,7 @@ fn score_json_is_one_object_per_candidate_in_the_files_order_and_bad_lines_are_s
     }
 
     // The table: best first, with the model's name.
-    let table = session.vrdndi(&["score", "--candidates", file.to_str().expect("utf-8")]).output().expect("runs");
+    let table = session.vrdndi(&["score", "--candidates", file.to_str().expect("utf-8"), "--at", at]).output().expect("runs");
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(table.status.success(), "{}", String::from_utf8_lossy(&table.stderr));
     assert!(text.starts_with("12 candidates scored by multilingual-e5-small@"), "{text}");
@@ -204,7 +207,7 @@ fn score_json_is_one_object_per_candidate_in_the_files_order_and_bad_lines_are_s
 
     // The browser's `rank` reaches the same code: same scores, and an impression per ranking.
     let mut host = Host::start(&session.dir);
-    let reply = host.request(&json!({"id": 1, "type": "rank", "surface": "home", "tiles": videos}));
+    let reply = host.request(&json!({"id": 1, "type": "rank", "surface": "home", "tiles": videos, "at": at}));
     let ResponseBody::Ranked(ranked_reply) = reply.body else { panic!("rank answered {:?}", reply.body) };
     for (tile, cli) in ranked_reply.scores.iter().zip(&scores) {
         assert_eq!((tile.video_id.as_str(), tile.final_score, &tile.reasons), (cli.id.as_str(), cli.final_score, &cli.reasons));

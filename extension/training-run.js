@@ -16,8 +16,10 @@ export function describeRun(run) {
     const after = run.f1?.[head];
     if (typeof after !== 'number') continue;
     const before = run.previous_f1?.[head];
+    // With `same_labels`, both numbers are the two models on the same newest labels.
+    const basis = run.same_labels ? ` on the same ${run.same_labels} newest labels` : '';
     changes.push(typeof before === 'number'
-      ? `${name} F1 ${before.toFixed(2)} → ${after.toFixed(2)}`
+      ? `${name} F1 ${before.toFixed(2)} → ${after.toFixed(2)}${basis}`
       : `${name} F1 ${after.toFixed(2)} (no model before)`);
   }
   return { when, outcome, changes };

@@ -412,6 +412,10 @@ pub struct TrainingRun {
     /// Validation F1 per head of the model that was in use before, when it had one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub previous_f1: BTreeMap<String, f64>,
+    /// When set, `f1` and `previous_f1` are both models on these same labels, the newest ones
+    /// the old model never saw; else each model's own validation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_labels: Option<u64>,
     /// Why the run failed, when it did (the model in use stays).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

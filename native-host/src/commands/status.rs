@@ -108,6 +108,7 @@ mod tests {
             decision: Some("validation mean AUC 0.700 < 0.785".into()),
             f1: [("interest".to_owned(), 0.66)].into(),
             previous_f1: [("interest".to_owned(), 0.61)].into(),
+            same_labels: None,
             error: None,
         });
         let text = summary(&status).join("\n");

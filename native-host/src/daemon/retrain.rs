@@ -51,6 +51,9 @@ pub struct Run {
     /// The validation means of the model in use before (`report.previous_mean`), or null.
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub previous_mean: Value,
+    /// Both models on the same newer labels (`report.against_current`), or null.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub against_current: Value,
     #[serde(default)]
     pub decision: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -122,6 +125,7 @@ pub(crate) fn train_and_record(
         replaced: false,
         mean: Value::Null,
         previous_mean: Value::Null,
+        against_current: Value::Null,
         decision: None,
         error: None,
     };
@@ -130,6 +134,7 @@ pub(crate) fn train_and_record(
             run.replaced = reply.replaced;
             run.mean = reply.report.get("mean").cloned().unwrap_or(Value::Null);
             run.previous_mean = reply.report.get("previous_mean").cloned().unwrap_or(Value::Null);
+            run.against_current = reply.report.get("against_current").cloned().unwrap_or(Value::Null);
             run.decision = reply.report.get("decision").and_then(Value::as_str).map(str::to_owned);
         }
         Err(failure) if failure.code == ErrorCode::InvalidRequest => return (result, None),
@@ -165,15 +170,30 @@ pub fn last_run(service: &Service) -> Option<TrainingRun> {
 }
 
 impl Run {
+    /// Before and after on the same labels when the decision was made on them; else each
+    /// model's own validation.
     fn summary(&self) -> TrainingRun {
+        let side = |which: &str| -> Value {
+            let heads = ["interest", "productive"].into_iter().filter_map(|head| {
+                let metrics = self.against_current.get(head)?.get(which)?;
+                Some((head.to_owned(), metrics.clone()))
+            });
+            Value::Object(heads.collect())
+        };
+        let same_labels = self.against_current.get("labels").and_then(Value::as_u64).filter(|_| !heads_f1(&side("new")).is_empty());
+        let (f1, previous_f1) = match same_labels {
+            Some(_) => (heads_f1(&side("new")), heads_f1(&side("current"))),
+            None => (heads_f1(&self.mean), heads_f1(&self.previous_mean)),
+        };
         TrainingRun {
             at: self.at,
             why: self.why.clone(),
             labels: self.labels,
             replaced: self.replaced,
             decision: self.decision.clone(),
-            f1: heads_f1(&self.mean),
-            previous_f1: heads_f1(&self.previous_mean),
+            f1,
+            previous_f1,
+            same_labels,
             error: self.error.clone(),
         }
     }
@@ -201,6 +221,7 @@ mod tests {
             replaced: true,
             mean: Value::Null,
             previous_mean: Value::Null,
+            against_current: Value::Null,
             decision: None,
             error: None,
         }

@@ -11,10 +11,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use vrdndi_activitywatch::{local_zone_or_utc, AwClient, AwExport, ContextEvent, ContextReply, EventSource, HostChoice, Tz, MAX_MINUTES};
-use vrdndi_rank::{select_context_events, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS};
 
 use crate::config::Config;
-use crate::daemon::context::MODEL_CONTEXT_MINUTES;
+use crate::daemon::context::{model_view, MODEL_CONTEXT_MINUTES};
 use crate::output;
 
 #[derive(Debug, clap::Args)]
@@ -50,11 +49,7 @@ pub fn run(config: &Config, args: ContextArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the async runtime")?;
     let reply = match args.minutes {
         Some(minutes) => runtime.block_on(source.context_reply(at, minutes)),
-        None => {
-            let mut reply = runtime.block_on(source.context_reply(at, MODEL_CONTEXT_MINUTES));
-            reply.events = select_context_events(&reply.events, at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS);
-            reply
-        }
+        None => model_view(runtime.block_on(source.context_reply(at, MODEL_CONTEXT_MINUTES))),
     };
     if args.json {
         return output::json(&reply);

@@ -13,6 +13,13 @@ use vrdndi_rank::{select_context_events, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS};
 /// The window the model reads before a ranking or a label: the ranker's lookback (30 minutes).
 pub const MODEL_CONTEXT_MINUTES: u32 = DEFAULT_LOOKBACK.num_minutes() as u32;
 
+/// The part of `reply` (read for [`MODEL_CONTEXT_MINUTES`] before `reply.at`) the model reads:
+/// repeats of a window merged, the longest kept, oldest first.
+pub fn model_view(mut reply: ContextReply) -> ContextReply {
+    reply.events = select_context_events(&reply.events, reply.at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS);
+    reply
+}
+
 pub trait ContextProvider: Send + Sync {
     /// The events of the `minutes` before `at`, oldest first.
     fn context(&self, at: DateTime<Utc>, minutes: u32) -> ContextReply;
@@ -21,9 +28,7 @@ pub trait ContextProvider: Send + Sync {
     /// longest kept, oldest first. Labels store this, so a snapshot stays small however busy the
     /// window was, and training sees what ranking saw.
     fn model_context(&self, at: DateTime<Utc>) -> ContextReply {
-        let mut reply = self.context(at, MODEL_CONTEXT_MINUTES);
-        reply.events = select_context_events(&reply.events, at, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS);
-        reply
+        model_view(self.context(at, MODEL_CONTEXT_MINUTES))
     }
 
     /// Whether ActivityWatch answers, and which buckets it has.

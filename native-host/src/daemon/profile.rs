@@ -192,12 +192,9 @@ impl Profiles {
     /// for pages a person opens to browse (the feed), where a complete profile matters more than a
     /// second. A homepage ranking never waits for it.
     pub fn settled(self: &Arc<Self>, store: &Store, embeddings: &Embeddings, limit: std::time::Duration) -> Arc<UserProfile> {
-        let first = self.current(store, embeddings);
+        self.current(store, embeddings);
         let deadline = std::time::Instant::now() + limit;
         let mut state = self.lock();
-        if !state.embedding {
-            return first;
-        }
         while state.embedding {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {

@@ -173,17 +173,10 @@ impl Run {
     /// Before and after on the same labels when the decision was made on them; else each
     /// model's own validation.
     fn summary(&self) -> TrainingRun {
-        let side = |which: &str| -> Value {
-            let heads = ["interest", "productive"].into_iter().filter_map(|head| {
-                let metrics = self.against_current.get(head)?.get(which)?;
-                Some((head.to_owned(), metrics.clone()))
-            });
-            Value::Object(heads.collect())
-        };
-        let same_labels = self.against_current.get("labels").and_then(Value::as_u64).filter(|_| !heads_f1(&side("new")).is_empty());
-        let (f1, previous_f1) = match same_labels {
-            Some(_) => (heads_f1(&side("new")), heads_f1(&side("current"))),
-            None => (heads_f1(&self.mean), heads_f1(&self.previous_mean)),
+        let new_on_same = heads_f1(&self.against_current, Some("new"));
+        let (f1, previous_f1, same_labels) = match self.against_current.get("labels").and_then(Value::as_u64) {
+            Some(labels) if !new_on_same.is_empty() => (new_on_same, heads_f1(&self.against_current, Some("current")), Some(labels)),
+            _ => (heads_f1(&self.mean, None), heads_f1(&self.previous_mean, None), None),
         };
         TrainingRun {
             at: self.at,
@@ -199,9 +192,20 @@ impl Run {
     }
 }
 
-/// `{"interest": {"f1": 0.7, ..}, ..}` -> `{"interest": 0.7, ..}`, heads without an F1 left out.
-fn heads_f1(mean: &Value) -> BTreeMap<String, f64> {
-    ["interest", "productive"].into_iter().filter_map(|head| Some((head.to_owned(), mean.get(head)?.get("f1")?.as_f64()?))).collect()
+/// The F1 of each head in `{"interest": {"f1": 0.7, ..}, ..}` (or, with `side`, in
+/// `{"interest": {side: {"f1": 0.7, ..}}, ..}`), heads without one left out.
+fn heads_f1(value: &Value, side: Option<&str>) -> BTreeMap<String, f64> {
+    ["interest", "productive"]
+        .into_iter()
+        .filter_map(|head| {
+            let metrics = value.get(head)?;
+            let metrics = match side {
+                Some(side) => metrics.get(side)?,
+                None => metrics,
+            };
+            Some((head.to_owned(), metrics.get("f1")?.as_f64()?))
+        })
+        .collect()
 }
 
 /// The recorded runs, oldest first; an unreadable record counts as none (it is rewritten).
@@ -300,5 +304,16 @@ mod tests {
             serde_json::from_value(serde_json::json!({"at": "2024-06-01T00:00:00Z", "why": "daily", "labels": 3, "replaced": false}))
                 .expect("an old run reads");
         assert!(old.summary().previous_f1.is_empty());
+
+        // Decided on the same newer labels: those numbers, and how many labels.
+        made.against_current = serde_json::json!({
+            "labels": 16,
+            "interest": {"new": {"f1": 0.7}, "current": {"f1": 0.6}},
+            "productive": null
+        });
+        let same = made.summary();
+        assert_eq!(same.same_labels, Some(16));
+        assert_eq!(same.f1, BTreeMap::from([("interest".to_owned(), 0.7)]));
+        assert_eq!(same.previous_f1, BTreeMap::from([("interest".to_owned(), 0.6)]));
     }
 }

@@ -13,15 +13,14 @@ use vrdndi_eval::{Summary, LAST_EVAL_SETTING};
 use vrdndi_protocol::{ImportLabelsRequest, RequestBody, ResponseBody};
 
 use crate::config::Config;
-use crate::daemon::{DaemonClient, SpawnOptions, IDLE_EXIT_ENV};
+use crate::daemon::{idle_exit_after, DaemonClient, SpawnOptions};
 
 /// How long a daemon started only to keep the table waits for another connection (or less, when
 /// `VRDNDI_IDLE_EXIT_SECS` says less).
 const IDLE_EXIT: Duration = Duration::from_secs(60);
 
 fn idle_exit() -> Duration {
-    let asked = std::env::var(IDLE_EXIT_ENV).ok().and_then(|v| v.trim().parse::<f64>().ok()).filter(|s| s.is_finite() && *s >= 0.0);
-    asked.map_or(IDLE_EXIT, |s| Duration::from_secs_f64(s).min(IDLE_EXIT))
+    idle_exit_after().min(IDLE_EXIT)
 }
 
 /// Stores `summary` as the last evaluation, replacing the one before.

@@ -259,10 +259,6 @@ pub fn train_against(labels: &[Label], opts: &TrainOptions, current: Option<&Mod
         if let Some(after) = unseen_after {
             unseen.extend(validation.iter().zip(&scores).filter(|(l, _)| l.at() > after).map(|(l, s)| (*l, *s)));
         }
-        let head = |pick: fn(&Label) -> Option<bool>, take: fn(&(f32, f32)) -> f32| {
-            let (p, y): (Vec<f32>, Vec<bool>) = validation.iter().zip(&scores).filter_map(|(l, s)| pick(l).map(|y| (take(s), y))).unzip();
-            metrics::head_metrics(&p, &y)
-        };
         folds.push(FoldReport {
             fold: i + 1,
             train: fold.train.len(),
@@ -270,14 +266,14 @@ pub fn train_against(labels: &[Label], opts: &TrainOptions, current: Option<&Mod
             train_until: times[fold.train.end - 1],
             validate_from: times[fold.validate.start],
             validate_until: times[fold.validate.end - 1],
-            interest: head(|l| l.interest, |s| s.0),
-            productive: head(|l| l.productive, |s| s.1),
+            interest: head_metrics(validation, &scores, Head::Interest),
+            productive: head_metrics(validation, &scores, Head::Productive),
         });
     }
 
-    let against_current = match (current, unseen_after) {
-        (Some(current), Some(after)) => compare(current, after, &unseen)?,
-        _ => None,
+    let against_current = match current.zip(unseen_after) {
+        Some((current, after)) => compare(current, after, &unseen)?,
+        None => None,
     };
     let final_started = Instant::now();
     let mut model = fit(&usable, &net, opts)?;
@@ -307,26 +303,30 @@ fn compare(current: &Model, after: DateTime<Utc>, unseen: &[(&Label, (f32, f32))
     if unseen.is_empty() {
         return Ok(None);
     }
-    let labels: Vec<&Label> = unseen.iter().map(|(l, _)| *l).collect();
+    let (labels, new): (Vec<&Label>, Vec<(f32, f32)>) = unseen.iter().copied().unzip();
     let old = predict_labels(current, &labels)?;
-    let head = |pick: fn(&Label) -> Option<bool>, take: fn(&(f32, f32)) -> f32| {
-        let mut y = Vec::new();
-        let (mut new_p, mut old_p) = (Vec::new(), Vec::new());
-        for ((label, new_scores), old_scores) in unseen.iter().zip(&old) {
-            if let Some(value) = pick(label) {
-                y.push(value);
-                new_p.push(take(new_scores));
-                old_p.push(take(old_scores));
-            }
-        }
-        Some(HeadComparison { new: metrics::head_metrics(&new_p, &y)?, current: metrics::head_metrics(&old_p, &y)? })
-    };
-    Ok(Some(Comparison {
-        labels_after: after,
-        labels: unseen.len(),
-        interest: head(|l| l.interest, |s| s.0),
-        productive: head(|l| l.productive, |s| s.1),
-    }))
+    let head = |head: Head| Some(HeadComparison { new: head_metrics(&labels, &new, head)?, current: head_metrics(&labels, &old, head)? });
+    Ok(Some(Comparison { labels_after: after, labels: labels.len(), interest: head(Head::Interest), productive: head(Head::Productive) }))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Head {
+    Interest,
+    Productive,
+}
+
+/// One head's metrics of `scores` (interest, productive per label) over the labels that have that
+/// head; None when none has.
+fn head_metrics(labels: &[&Label], scores: &[(f32, f32)], head: Head) -> Option<HeadMetrics> {
+    let (p, y): (Vec<f32>, Vec<bool>) = labels
+        .iter()
+        .zip(scores)
+        .filter_map(|(l, &(interest, productive))| match head {
+            Head::Interest => l.interest.map(|y| (interest, y)),
+            Head::Productive => l.productive.map(|y| (productive, y)),
+        })
+        .unzip();
+    metrics::head_metrics(&p, &y)
 }
 
 /// How many batches are sorted by context length together.

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 
-import { CHROME_EXTENSION_ID, chromeBuild, need } from './env.mjs';
+import { CHROME_EXTENSION_ID, chromeBuild, need, note } from './env.mjs';
 
 export const CHROMIUM = process.env.VRDNDI_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -15,7 +15,7 @@ export async function launchChromium(dirs, env, { extension = true } = {}) {
     '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
   ];
   if (extension) args.push(`--disable-extensions-except=${dist}`, `--load-extension=${dist}`);
-  const context = await chromium.launchPersistentContext(dirs.udd, {
+  const launch = () => chromium.launchPersistentContext(dirs.udd, {
     executablePath: CHROMIUM,
     headless: true,
     args,
@@ -23,7 +23,16 @@ export async function launchChromium(dirs, env, { extension = true } = {}) {
     env: { ...env, TMPDIR: dirs.tmp },
     viewport: { width: 1280, height: 720 },
   });
-  return context;
+  try {
+    return await launch();
+  } catch (error) {
+    // Chromium has died during its own start once in CI, before loading anything of ours ("Target
+    // page, context or browser has been closed" after 0.3 s). One more try, said out loud; a crash
+    // that our extension causes happens on the second start as well and fails the test.
+    if (!/has been closed/.test(String(error?.message))) throw error;
+    note(`Chromium died while starting; starting it again. First error: ${String(error.message).split('\n')[0]}`);
+    return launch();
+  }
 }
 
 // The extension's service worker (it proves the extension loaded with the fixed id).

@@ -23,7 +23,7 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn report(this: &Bridge, code: &str, message: &str) -> Result<(), JsValue>;
 
-    /// A new page visit (`home`, `watch`, `other`), so the popup forgets the previous page's tiles;
+    /// A new page visit (`home`, `subscriptions`, `watch`, `other`), so the popup forgets the previous page's tiles;
     /// `home-again` when the person comes back to a Home grid whose tiles the popup still knows.
     #[wasm_bindgen(method, catch)]
     fn page(this: &Bridge, kind: &str, url: &str) -> Result<(), JsValue>;

@@ -1,19 +1,19 @@
 //! Follows YouTube's single-page navigation and hands each page visit to its module.
 //!
-//! One visit at a time: Home (`home.rs`), a watch page (`watch.rs`), or anything else (nothing to
-//! do). Visits start on `yt-navigate-finish` and `popstate`; on `yt-navigate-start` the watch visit
+//! One visit at a time: Home (`home.rs`), a watch page (`watch.rs`, and its related videos in
+//! `sightings.rs`), the subscriptions feed (`sightings.rs`), or anything else (nothing to do). Visits start on `yt-navigate-finish` and `popstate`; on `yt-navigate-start` the watch visit
 //! sends what was watched, and a Home grid that is not on screen is held again so that coming back
 //! does not show YouTube's order first. YouTube keeps the Home grid alive while other pages show, so
 //! the Home state is kept with it: coming back, the tiles already ordered keep their places and
 //! only tiles YouTube added meanwhile are ranked. The grid and the watch page's parts appear after
 //! the page says it navigated, so they are polled for up to 15 s. Mutations wake a throttled pass
-//! (on Home only). Every callback catches its problem and reports it; nothing is thrown into the page.
+//! (of the Home grid, or of the list of videos being read). Every callback catches its problem and reports it; nothing is thrown into the page.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use serde_json::Value;
-use vrdndi_protocol::{RankReply, RequestId};
+use vrdndi_protocol::{RankReply, RequestId, Surface};
 use web_sys::Event;
 
 use crate::bridge::Messenger;
@@ -23,6 +23,7 @@ use crate::home::Home;
 use crate::problem::Problem;
 use crate::selectors as sel;
 use crate::settings::Settings;
+use crate::sightings::Sightings;
 use crate::watch::{Watch, WatchEvent};
 
 /// A pass runs this long after the first mutation that woke it (one frame): YouTube adds a batch's
@@ -40,6 +41,8 @@ pub struct Core {
     page: Page,
     home: Option<Home>,
     watch: Option<Watch>,
+    /// The subscriptions grid or the related videos of this visit, once found.
+    sightings: Option<Sightings>,
     listeners: Vec<Listener>,
     pass_timer: Option<Timer>,
     poll_timer: Option<Timer>,
@@ -57,6 +60,7 @@ impl Core {
                 page: Page::Other,
                 home: None,
                 watch: None,
+                sightings: None,
                 listeners: Vec::new(),
                 pass_timer: None,
                 poll_timer: None,
@@ -119,6 +123,7 @@ impl Core {
         self.poll_timer = None;
         self.home = None;
         self.watch = None;
+        self.sightings = None;
         self.url.clear();
     }
 
@@ -197,6 +202,7 @@ impl Core {
         }
         self.flush_watch()?;
         self.watch = None;
+        self.sightings = None;
         self.url = url;
         self.page = page_of(&pathname, &search);
         let kind = match &self.page {
@@ -208,6 +214,7 @@ impl Core {
                 self.watch = Some(Watch::new(id.clone(), dispatch));
                 "watch"
             }
+            Page::Subscriptions => "subscriptions",
             Page::Other => "other",
         };
         self.messenger.page(kind, &location.href().unwrap_or_default());
@@ -222,10 +229,15 @@ impl Core {
         }
         let done = match &self.page {
             Page::Home => self.attach_home()?,
-            Page::Watch(_) => match &mut self.watch {
-                Some(watch) => watch.try_attach()?,
-                None => true,
-            },
+            Page::Subscriptions => self.attach_sightings(Surface::Subscriptions)?,
+            Page::Watch(_) => {
+                let player = match &mut self.watch {
+                    Some(watch) => watch.try_attach()?,
+                    None => true,
+                };
+                // Both, so that a page without related videos still has its player attached.
+                self.attach_sightings(Surface::Watch)? && player
+            }
             Page::Other => true,
         };
         if done {
@@ -258,12 +270,30 @@ impl Core {
         Ok(true)
     }
 
-    fn wake(&mut self) -> Result<(), Problem> {
-        if self.page != Page::Home {
-            return Ok(());
+    /// Starts reading the subscriptions grid or the related videos if they are there; true once
+    /// they are.
+    fn attach_sightings(&mut self, surface: Surface) -> Result<bool, Problem> {
+        if self.sightings.as_ref().is_some_and(Sightings::is_live) {
+            self.run_pass()?;
+            return Ok(true);
         }
-        if let Some(home) = &mut self.home {
-            home.note_wake();
+        let me = self.me.clone();
+        let wake: Rc<dyn Fn()> = Rc::new(move || Core::with(&me, Core::wake));
+        self.sightings = Sightings::find(surface, wake)?;
+        if self.sightings.is_none() {
+            return Ok(false);
+        }
+        self.run_pass()?;
+        Ok(true)
+    }
+
+    fn wake(&mut self) -> Result<(), Problem> {
+        if self.page == Page::Home {
+            if let Some(home) = &mut self.home {
+                home.note_wake();
+            }
+        } else if self.sightings.is_none() {
+            return Ok(());
         }
         match &mut self.pass_timer {
             Some(timer) => timer.arm(PASS_DELAY_MS),
@@ -276,7 +306,10 @@ impl Core {
             timer.fired();
         }
         if self.page != Page::Home {
-            return Ok(());
+            return match &mut self.sightings {
+                Some(sightings) if sightings.is_live() => sightings.pass(&mut self.messenger).map(|_| ()),
+                _ => Ok(()),
+            };
         }
         match &mut self.home {
             Some(home) if home.is_live() => {

@@ -129,6 +129,13 @@ pub fn child_list_options() -> MutationObserverInit {
     options
 }
 
+/// Options for watching elements added or removed anywhere below a node.
+pub fn subtree_child_list_options() -> MutationObserverInit {
+    let options = child_list_options();
+    options.set_subtree(true);
+    options
+}
+
 /// Options for watching one attribute anywhere below a node.
 pub fn attribute_options(attribute: &str) -> MutationObserverInit {
     let options = MutationObserverInit::new();

@@ -24,6 +24,11 @@ pub fn is_shorts_href(href: &str) -> bool {
     strip_origin(href).starts_with("/shorts/")
 }
 
+/// Whether a link opens a playlist or a mix (`list=`) rather than one video.
+pub fn is_list_href(href: &str) -> bool {
+    strip_origin(href).split_once('?').is_some_and(|(_, query)| query_param(query, "list").is_some())
+}
+
 /// The channel a link names: `/@handle` gives `@handle`, `/channel/UC…` gives `UC…`. Older
 /// `/c/name` and `/user/name` links name no stable id and give `None`.
 pub fn channel_from_href(href: &str) -> Option<String> {
@@ -69,6 +74,8 @@ pub fn parse_duration(text: &str) -> Option<u32> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
     Home,
+    /// The subscriptions feed: its videos are read, never reordered.
+    Subscriptions,
     /// A watch page and its video id.
     Watch(String),
     Other,
@@ -78,6 +85,7 @@ pub enum Page {
 pub fn page_of(pathname: &str, search: &str) -> Page {
     match pathname {
         "" | "/" => Page::Home,
+        "/feed/subscriptions" => Page::Subscriptions,
         "/watch" => match query_param(search.trim_start_matches('?'), "v") {
             Some(id) if Video::is_valid_id(id) => Page::Watch(id.to_owned()),
             _ => Page::Other,
@@ -210,12 +218,22 @@ mod tests {
     }
 
     #[test]
+    fn playlist_and_mix_links_are_told_from_video_links() {
+        assert!(is_list_href("/watch?v=dQw4w9WgXcQ&list=RDdQw4w9WgXcQ&start_radio=1"));
+        assert!(is_list_href("https://www.youtube.com/playlist?list=PL1"));
+        assert!(!is_list_href("/watch?v=dQw4w9WgXcQ&t=3"));
+        assert!(!is_list_href("/watch?v=dQw4w9WgXcQ&playlist_like=1"));
+    }
+
+    #[test]
     fn pages_are_told_apart_by_location() {
         assert_eq!(page_of("/", ""), Page::Home);
         assert_eq!(page_of("/", "?bp=wgUCEAE%3D"), Page::Home);
         assert_eq!(page_of("/watch", "?v=dQw4w9WgXcQ&t=3"), Page::Watch("dQw4w9WgXcQ".into()));
         assert_eq!(page_of("/watch", "?list=PL1"), Page::Other);
-        assert_eq!(page_of("/feed/subscriptions", ""), Page::Other);
+        assert_eq!(page_of("/feed/subscriptions", ""), Page::Subscriptions);
+        assert_eq!(page_of("/feed/subscriptions", "?flow=2"), Page::Subscriptions);
+        assert_eq!(page_of("/feed/history", ""), Page::Other);
         assert_eq!(page_of("/shorts/aBcD_-12345", ""), Page::Other);
     }
 

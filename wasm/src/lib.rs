@@ -2,7 +2,8 @@
 //!
 //! It reads YouTube's Home grid as typed tiles, asks the native host (through the extension's
 //! background) for an order, and reorders the tiles in place; on watch pages it reports likes and
-//! the time really watched. The YouTube markup it knows lives in [`selectors`]; the facts it reads
+//! the time really watched; the videos of the subscriptions feed and beside a watch page it sends
+//! to the host unchanged, for the feed page. The YouTube markup it knows lives in [`selectors`]; the facts it reads
 //! from strings are pure functions in [`facts`], [`plan`], [`settings`] and [`watchtime`], tested
 //! natively. The page-facing modules are `core` (navigation), `home`, `watch`, `tiles` and `dom`.
 //!
@@ -23,6 +24,7 @@ pub mod plan;
 pub mod problem;
 pub mod selectors;
 pub mod settings;
+mod sightings;
 mod tiles;
 mod watch;
 pub mod watchtime;

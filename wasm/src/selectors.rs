@@ -114,6 +114,29 @@ pub const PREMIERE_BADGE: &str = ".yt-badge-shape--thumbnail-premiere, \
 pub const TILE_METADATA_ITEM: &str = ".yt-content-metadata-view-model__metadata-row:last-child span.yt-core-attributed-string, \
     .yt-content-metadata-view-model-wiz__metadata-row:last-child span, #metadata-line .inline-metadata-item";
 
+/// The channel's name where it is text without a link: the compact tiles beside a watch page
+/// (`ytd-compact-video-renderer`) show `ytd-channel-name #text` only.
+pub const TILE_CHANNEL_NAME: &str = "ytd-channel-name #text";
+
+// ---------------------------------------------------------------------------------------------
+// Pages whose videos are read but not reordered: the feed page offers them
+// ---------------------------------------------------------------------------------------------
+
+/// The subscriptions feed's grid: the same rich grid as Home's, in the `ytd-browse` whose
+/// `page-subtype` is `subscriptions` (2023 to now).
+pub const SUBSCRIPTIONS_GRID_CONTENTS: &str = r#"ytd-browse[page-subtype="subscriptions"] ytd-rich-grid-renderer > #contents"#;
+
+/// A video of the subscriptions grid: its grid items (ads wear the same wrapper and are skipped).
+pub const SUBSCRIPTIONS_TILE: &str = "ytd-rich-item-renderer";
+
+/// The related videos beside a watch page (`#secondary`), one list for every generation.
+pub const RELATED_LIST: &str = "ytd-watch-next-secondary-results-renderer";
+
+/// A related video: `ytd-compact-video-renderer` (Polymer, to 2025) or a `yt-lockup-view-model`
+/// (2025, inside `ytd-item-section-renderer`). Mixes and playlists use other renderers
+/// (`ytd-compact-radio-renderer`, `ytd-compact-playlist-renderer`) and are not videos.
+pub const RELATED_TILE: &str = "ytd-compact-video-renderer, yt-lockup-view-model";
+
 // ---------------------------------------------------------------------------------------------
 // Watch page
 // ---------------------------------------------------------------------------------------------

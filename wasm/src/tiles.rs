@@ -48,7 +48,8 @@ pub fn read_item(element: &Element) -> Result<Item, Problem> {
     Ok(Item::Unknown)
 }
 
-fn tile_id(element: &Element) -> Result<Option<String>, Problem> {
+/// The video id a tile's link shows now, if it has a readable one.
+pub fn tile_id(element: &Element) -> Result<Option<String>, Problem> {
     let Some(link) = query(element, sel::TILE_LINK)? else { return Ok(None) };
     Ok(link.get_attribute("href").and_then(|href| video_id_from_href(&href)))
 }
@@ -61,7 +62,10 @@ pub fn read_video(element: &Element, video_id: &str) -> Result<Video, Problem> {
         _ => query(element, sel::TILE_TITLE)?.map(|t| text(&t)).unwrap_or_default(),
     };
     let channel_link = query(element, sel::TILE_CHANNEL_LINK)?;
-    let channel = channel_link.as_ref().map(text).filter(|name| !name.is_empty());
+    let channel = match channel_link.as_ref().map(text).filter(|name| !name.is_empty()) {
+        Some(name) => Some(name),
+        None => query(element, sel::TILE_CHANNEL_NAME)?.map(|name| text(&name)).filter(|name| !name.is_empty()),
+    };
     let channel_id = match channel_link.and_then(|link| link.get_attribute("href")).and_then(|h| channel_from_href(&h)) {
         Some(id) => Some(id),
         None => {

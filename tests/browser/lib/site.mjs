@@ -1,7 +1,7 @@
-// The fake https://www.youtube.com: the fixture app for `/` and `/watch`, its assets, and the
-// response headers under test (a YouTube-like CSP requiring Trusted Types, or a strict nonce CSP
-// that refuses WebAssembly). Served through the browser's request interception, so no server
-// and no network.
+// The fake https://www.youtube.com: the fixture app for `/`, `/feed/subscriptions` and `/watch`,
+// its assets, and the response headers under test (a YouTube-like CSP requiring Trusted Types, or a
+// strict nonce CSP that refuses WebAssembly). Served through the browser's request interception,
+// so no server and no network.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,7 +45,7 @@ const CLIP = wav(CLIP_SECONDS);
 // The response for a URL: { status, headers, body }.
 export function respond(url, { csp = 'youtube' } = {}) {
   const { pathname } = new URL(url);
-  if (pathname === '/' || pathname === '/watch') {
+  if (pathname === '/' || pathname === '/watch' || pathname === '/feed/subscriptions') {
     const nonce = crypto.randomBytes(12).toString('base64');
     const html = fs.readFileSync(path.join(FIXTURES, 'app.html'), 'utf8').replaceAll('__NONCE__', nonce);
     const headers = { 'content-type': 'text/html; charset=utf-8' };

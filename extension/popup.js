@@ -1,4 +1,4 @@
-// The popup: host and model status, the current Home page's videos with their scores and reasons,
+// The popup: host and model status, the current page's videos with their scores and reasons,
 // one click (or key) per label with undo, and the person's settings.
 //
 // Every title, channel, reason and message comes from a web page or the host: all of it is
@@ -80,12 +80,20 @@ function showProblem(tab) {
   text($('problem-detail'), problem.message);
 }
 
+// The list's heading per page kind (the content script's `page` message).
+const PAGE_TITLES = {
+  home: 'On this Home page',
+  subscriptions: 'On your subscriptions page (kept in YouTube\'s order)',
+  watch: 'Beside this video (kept in YouTube\'s order)',
+};
+
 function showVideos(tab) {
   const list = $('video-list');
   list.replaceChildren();
   const order = tab?.order ?? [];
   $('videos-empty').hidden = order.length > 0;
-  if (tab?.model) text($('videos-title'), `On this Home page (${tab.model})`);
+  const where = PAGE_TITLES[tab?.page] ?? PAGE_TITLES.home;
+  text($('videos-title'), tab?.model ? `${where} (${tab.model})` : where);
   for (const videoId of order) {
     const entry = tab.tiles[videoId];
     if (entry) list.append(videoRow(entry, tab.labels?.[videoId] ?? []));

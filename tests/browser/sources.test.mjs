@@ -7,6 +7,7 @@ import { test } from 'node:test';
 
 import { CHROME_EXTENSION_ID, hostEnv, note, sleep, workspace } from './lib/env.mjs';
 import { withHost } from './lib/host.mjs';
+import { openPopup } from './lib/chromium.mjs';
 import { openYouTube } from './lib/open.mjs';
 import { extensionPage, tabIdOf, waitForState } from './lib/popup.mjs';
 import { data } from './lib/site.mjs';
@@ -42,6 +43,10 @@ test('the subscriptions feed and the related videos of a watch page become feed 
   const state = await waitForState(extension, await tabIdOf(extension, page), (s) => Object.keys(s.tab.tiles).length === 12, 'the 12 tiles in the popup');
   assert.equal(state.tab.page, 'subscriptions');
   assert.ok(Object.values(state.tab.tiles).every((tile) => tile.score), 'the popup has their scores, to label them there');
+  const popup = await openPopup(context, page);
+  assert.match(await popup.textContent('#videos-title'), /^On your subscriptions page \(kept in YouTube's order\)/);
+  assert.equal(await popup.$$eval('#video-list > *', (rows) => rows.length), 12);
+  await popup.close();
 
   // A watch page reached inside the app: its related videos, not the ad, not the mix.
   const watched = data.videos[3];

@@ -22,6 +22,27 @@ fn hello_reports_the_protocol_version_and_every_request_type() {
     assert_eq!(status.code(), Some(0));
 }
 
+/// The extension says hello when a YouTube page starts loading; the daemon (and its model) should
+/// be starting by then, not when the first tiles ask to be ranked.
+#[test]
+fn hello_starts_the_daemon_in_the_background_before_any_request_needs_it() {
+    let data = DataDir::new();
+    let mut host = Host::chrome(&data);
+    assert!(data.daemon_pids().is_empty());
+    let reply = host.ask(r#"{"id":1,"type":"hello","protocol":1}"#);
+    assert_eq!(reply["type"], "hello");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while data.daemon_pids().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(data.daemon_pids().len(), 1, "one daemon serves the data dir after a hello alone");
+    // The connection made in the background serves the first request.
+    let status = host.ask(r#"{"id":2,"type":"status"}"#);
+    assert_eq!((status["type"].clone(), status["id"].clone()), (Value::from("status"), Value::from(2)), "{status}");
+    let (exit, _) = host.finish();
+    assert_eq!(exit.code(), Some(0));
+}
+
 #[test]
 fn hello_from_another_protocol_version_is_refused_with_what_to_do() {
     let data = DataDir::new();

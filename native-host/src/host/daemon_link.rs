@@ -1,32 +1,52 @@
-//! The relay's connection to the store daemon: made on the first request that needs the store,
-//! kept for the next ones, and made again on the next request after it fails.
+//! The relay's connection to the store daemon: made in the background after the browser's hello
+//! (or on the first request that needs the store), kept for the next requests, and made again on
+//! the next request after it fails.
 //!
 //! A connection that breaks under a request is retried once at once, on a fresh connection, only
 //! for requests the daemon can safely see twice (reads, and writes it deduplicates by id); the
 //! others get `store_unavailable` and the extension decides whether to send them again.
 
+use std::thread::JoinHandle;
+
 use vrdndi_protocol::{Request, RequestBody};
 
 use super::relay::{Store, StoreError};
 use crate::config::Config;
-use crate::daemon::client::DaemonClient;
+use crate::daemon::client::{ClientError, DaemonClient};
 
 pub struct DaemonLink {
     config: Config,
     client: Option<DaemonClient>,
+    /// A connection being made in the background since [`Store::prepare`].
+    connecting: Option<JoinHandle<Result<DaemonClient, ClientError>>>,
 }
 
 impl DaemonLink {
     pub fn new(config: Config) -> DaemonLink {
-        DaemonLink { config, client: None }
+        DaemonLink { config, client: None, connecting: None }
+    }
+
+    fn connect(&mut self) -> Result<DaemonClient, StoreError> {
+        let failed = |e: ClientError| StoreError(format!("cannot connect to the daemon: {e}"));
+        // The background attempt, if any, first: it has been waiting for the daemon all along. If
+        // it fails while this request waits on it, so does this request (no second wait); if it
+        // had failed before the request came, the request tries afresh.
+        if let Some(handle) = self.connecting.take() {
+            let failed_earlier = handle.is_finished();
+            match handle.join() {
+                Ok(Ok(client)) => return Ok(client),
+                Ok(Err(e)) if !failed_earlier => return Err(failed(e)),
+                _ => {}
+            }
+        }
+        DaemonClient::connect_or_spawn(&self.config).map_err(failed)
     }
 
     fn once(&mut self, json: &str) -> Result<String, StoreError> {
         let client = match &mut self.client {
             Some(client) => client,
             None => {
-                let client =
-                    DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?;
+                let client = self.connect()?;
                 self.client.insert(client)
             }
         };
@@ -38,6 +58,19 @@ impl DaemonLink {
 }
 
 impl Store for DaemonLink {
+    fn prepare(&mut self) {
+        if self.client.is_some() || self.connecting.is_some() {
+            return;
+        }
+        let config = self.config.clone();
+        let spawned =
+            std::thread::Builder::new().name("vrdndi-daemon-connect".into()).spawn(move || DaemonClient::connect_or_spawn(&config));
+        match spawned {
+            Ok(handle) => self.connecting = Some(handle),
+            Err(e) => tracing::warn!("cannot start connecting to the daemon ahead of the first request: {e}"),
+        }
+    }
+
     fn roundtrip(&mut self, request: &Request, json: &str) -> Result<String, StoreError> {
         let reused = self.client.is_some();
         match self.once(json) {

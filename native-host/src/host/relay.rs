@@ -5,7 +5,8 @@
 //! binary, and must work even when the store cannot start, so that the extension can tell "host
 //! missing" from "store broken". Every other valid request goes to the daemon as the text the
 //! browser sent; the daemon's reply is checked (it parses, it carries the request's id) before it
-//! is passed back. Details of every failure go to the log; the reply carries a short message.
+//! is passed back. Details of every failure go to the log; the reply carries a short message. A
+//! hello also starts reaching the daemon in the background, for the request that follows.
 
 use vrdndi_protocol::{
     parse_request, ErrorCode, HelloReply, Request, RequestBody, RequestId, Response, ResponseBody, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
@@ -20,6 +21,11 @@ pub trait Store {
     /// Sends one request's JSON and returns the reply's JSON. An error means no reply came: the
     /// daemon could not be reached, or the connection broke.
     fn roundtrip(&mut self, request: &Request, json: &str) -> Result<String, StoreError>;
+
+    /// Starts reaching the daemon without waiting for it. Called after a successful hello: the
+    /// extension says hello as a YouTube page starts loading, and the daemon's start and model load
+    /// should overlap the page's load instead of delaying its first ranking.
+    fn prepare(&mut self) {}
 }
 
 /// Why the daemon gave no reply, for the log.
@@ -116,6 +122,7 @@ impl<S: Store> Relay<S> {
         tracing::debug!(id, kind, "request");
         if let RequestBody::Hello(hello) = &request.body {
             tracing::info!(id, client = %hello.client, "hello");
+            self.store.prepare();
             return Handled::reply(hello_reply(id));
         }
         match self.store.roundtrip(&request, text) {

@@ -49,6 +49,11 @@ impl DataDir {
         self.dir.path()
     }
 
+    /// The `vrdndi daemon` processes serving this data dir now.
+    pub fn daemon_pids(&self) -> Vec<u32> {
+        daemons::daemons_serving(&self.path)
+    }
+
     /// Everything written to the log files so far.
     pub fn log_text(&self) -> String {
         let Ok(entries) = std::fs::read_dir(self.path.join("logs")) else { return String::new() };

@@ -1,6 +1,7 @@
 // Where the feed page's candidates come from besides Home: the subscriptions feed and the related
 // videos beside a watch page, read by the extension in real Chromium and sent to the real host as
-// slates of their surface. Their own order is YouTube's and stays so; ads and mixes are not read;
+// slates of their surface. Their own order is YouTube's and stays so; ads, mixes and the Shorts
+// shelf are not read;
 // the compact related tiles, whose channel is text without a link, keep their channel.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -38,6 +39,8 @@ test('the subscriptions feed and the related videos of a watch page become feed 
   await page.waitForFunction(() => fixture.subscriptionIds().length === 12);
   const subscriptions = await page.evaluate(() => fixture.subscriptionVideos());
   let feed = await feedWith(env, subscriptions, 'subscriptions');
+  const fromSubscriptions = feed.items.filter((i) => i.sources.includes('subscriptions')).map((i) => i.video.video_id);
+  assert.deepEqual(fromSubscriptions.sort(), [...subscriptions].sort(), 'the grid\'s videos: no ad, not the Shorts shelf\'s');
   assert.deepEqual(await page.evaluate(() => fixture.subscriptionIds()), subscriptions, 'the subscriptions keep YouTube\'s order');
   const extension = await extensionPage(context);
   const state = await waitForState(extension, await tabIdOf(extension, page), (s) => Object.keys(s.tab.tiles).length === 12, 'the 12 tiles in the popup');

@@ -126,8 +126,9 @@ pub const TILE_CHANNEL_NAME: &str = "ytd-channel-name #text";
 /// `page-subtype` is `subscriptions` (2023 to now).
 pub const SUBSCRIPTIONS_GRID_CONTENTS: &str = r#"ytd-browse[page-subtype="subscriptions"] ytd-rich-grid-renderer > #contents"#;
 
-/// A video of the subscriptions grid: its grid items (ads wear the same wrapper and are skipped).
-pub const SUBSCRIPTIONS_TILE: &str = "ytd-rich-item-renderer";
+/// A video of the subscriptions grid: its own grid items, not those of a shelf inside it (ads wear
+/// the same wrapper and are skipped).
+pub const SUBSCRIPTIONS_TILE: &str = ":scope > ytd-rich-item-renderer";
 
 /// The related videos beside a watch page (`#secondary`), one list for every generation.
 pub const RELATED_LIST: &str = "ytd-watch-next-secondary-results-renderer";

@@ -36,14 +36,16 @@ pub struct Sightings {
 impl Sightings {
     /// Starts watching the list of `surface` if the page shows it yet; `wake` schedules a pass.
     pub fn find(surface: Surface, wake: Rc<dyn Fn()>) -> Result<Option<Sightings>, Problem> {
-        let (list_selector, tile_selector) = match surface {
-            Surface::Subscriptions => (sel::SUBSCRIPTIONS_GRID_CONTENTS, sel::SUBSCRIPTIONS_TILE),
-            Surface::Watch => (sel::RELATED_LIST, sel::RELATED_TILE),
+        // The grid's tiles are its direct children, as on Home; the related list nests its tiles
+        // in item sections in some generations, so there the whole (small) subtree is watched.
+        let (list_selector, tile_selector, added) = match surface {
+            Surface::Subscriptions => (sel::SUBSCRIPTIONS_GRID_CONTENTS, sel::SUBSCRIPTIONS_TILE, dom::child_list_options()),
+            Surface::Watch => (sel::RELATED_LIST, sel::RELATED_TILE, dom::subtree_child_list_options()),
             Surface::Home | Surface::Cli => return Ok(None),
         };
         let Some(list) = dom::query_document(list_selector)? else { return Ok(None) };
         let on_children = Rc::clone(&wake);
-        let children = Observer::new(list.as_ref(), &dom::subtree_child_list_options(), move |_| on_children())?;
+        let children = Observer::new(list.as_ref(), &added, move |_| on_children())?;
         let links = Observer::new(list.as_ref(), &dom::attribute_options("href"), move |_| wake())?;
         Ok(Some(Sightings { surface, list, tile_selector, sent: HashSet::new(), _observers: [children, links] }))
     }

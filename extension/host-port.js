@@ -73,10 +73,15 @@ export class HostPort {
     });
   }
 
-  // Opens the port ahead of the first request (a YouTube tab is loading), unless it is open or
-  // waiting out its backoff: the host process and its daemon start while the page loads.
+  // A YouTube tab is loading: the host and its daemon should be ready by the time it asks. Opens
+  // the port unless it is waiting out its backoff; on a port already open, says hello again, which
+  // makes a host that let an idle daemon go start it again while the page loads.
   warm() {
-    if (!this.port && !(this.now() < this.retryAt && this.problem)) this.#connect();
+    if (this.ready) {
+      this.request(P.build.hello(this.client)).catch(() => {});
+    } else if (!this.port && !(this.now() < this.retryAt && this.problem)) {
+      this.#connect();
+    }
   }
 
   disconnect() {

@@ -42,7 +42,7 @@ pub fn run(caller: Caller) -> ExitCode {
     tracing::info!(data_dir = %config.data_dir.display(), version = env!("CARGO_PKG_VERSION"), "started by the browser");
 
     let replies = Replies::stdout();
-    let mut relay = Relay::new(daemon_link::DaemonLink::new(config));
+    let mut relay = Relay::new(daemon_link::DaemonLink::new(config, crate::daemon::idle_exit_after()));
     let ending = serve(&mut std::io::stdin().lock(), &replies, &mut relay);
     if let Err(error) = replies.finish() {
         tracing::warn!("could not write every reply: {error}");

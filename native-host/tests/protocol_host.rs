@@ -43,6 +43,27 @@ fn hello_starts_the_daemon_in_the_background_before_any_request_needs_it() {
     assert_eq!(exit.code(), Some(0));
 }
 
+/// A browser keeps its host running, and the host its daemon connection, for as long as the
+/// browser runs. The host lets go of the daemon after the idle time (2 s here), so the daemon and
+/// its model can exit while nobody uses them; the next request starts one again.
+#[test]
+fn an_idle_host_lets_the_daemon_exit_and_the_next_request_starts_it_again() {
+    let data = DataDir::new();
+    let mut host = Host::chrome(&data);
+    assert_eq!(host.ask(r#"{"id":1,"type":"status"}"#)["type"], "status");
+    assert_eq!(data.daemon_pids().len(), 1);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !data.daemon_pids().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(data.daemon_pids().is_empty(), "the daemon is still running while its only client, the host, is idle");
+    let again = host.ask(r#"{"id":2,"type":"status"}"#);
+    assert_eq!((again["type"].clone(), again["id"].clone()), (Value::from("status"), Value::from(2)), "{again}");
+    assert_eq!(data.daemon_pids().len(), 1, "the next request started a daemon again");
+    let (exit, _) = host.finish();
+    assert_eq!(exit.code(), Some(0));
+}
+
 #[test]
 fn hello_from_another_protocol_version_is_refused_with_what_to_do() {
     let data = DataDir::new();

@@ -4,6 +4,7 @@
 // killed host and the reconnect backoff are checked on the real process.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { test } from 'node:test';
 
 import { HostPort } from '../../extension/host-port.js';
@@ -53,16 +54,36 @@ function connector(bin, env, children) {
   };
 }
 
-function setup(t, bin = hostBinary(), options = {}) {
+function setup(t, bin = hostBinary(), options = {}, envChanges = {}) {
   const dirs = workspace();
-  const env = hostEnv(dirs);
+  const env = { ...hostEnv(dirs), ...envChanges };
   const children = [];
   const port = new HostPort({ connectNative: connector(bin, env, children), client: 'host-port test', ...options });
   t.after(() => {
     port.disconnect();
     for (const child of children) child.kill('SIGKILL');
   });
-  return { port, children };
+  return { port, children, dirs };
+}
+
+// Process ids of the `vrdndi daemon` processes serving `dataDir`, from /proc.
+function daemonsServing(dataDir) {
+  return fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return args.includes('daemon') && args[args.indexOf('--data-dir') + 1] === dataDir;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function until(condition, what, ms = 20000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
 }
 
 test('says hello first, then answers requests by id on one host process', async (t) => {
@@ -111,4 +132,14 @@ test('a host that stops answering times out without closing the port', async (t)
   children[0].kill('SIGCONT');
   assert.equal((await port.request({ type: 'status' })).type, 'status', 'the same port answers once the host is back');
   assert.equal(children.length, 1);
+});
+
+test('the host lets an idle daemon go, and a page that starts loading (warm) brings it back before asking', async (t) => {
+  const { port, dirs } = setup(t, hostBinary(), {}, { VRDNDI_IDLE_EXIT_SECS: '1' });
+  assert.equal((await port.request({ type: 'status' })).type, 'status');
+  assert.equal(daemonsServing(dirs.data).length, 1);
+  await until(() => daemonsServing(dirs.data).length === 0, 'the daemon to exit while the port stays open');
+  assert.equal(port.state, 'connected', 'the port itself stays open');
+  port.warm();
+  await until(() => daemonsServing(dirs.data).length === 1, 'warm() on an open port to start the daemon again', 10000);
 });

@@ -1,12 +1,19 @@
 //! The relay's connection to the store daemon: made in the background after the browser's hello
 //! (or on the first request that needs the store), kept for the next requests, and made again on
-//! the next request after it fails.
+//! the next request after it fails or after it was let go.
+//!
+//! A browser keeps its host running for as long as it runs, so a connection kept forever would keep
+//! the daemon, and its model, in memory all day. After the daemon's idle time without a request the
+//! link lets go of the connection (a watchdog thread closes it), and the daemon exits after its own
+//! idle time if nobody else uses it. The next hello or request starts it again.
 //!
 //! A connection that breaks under a request is retried once at once, on a fresh connection, only
 //! for requests the daemon can safely see twice (reads, and writes it deduplicates by id); the
 //! others get `store_unavailable` and the extension decides whether to send them again.
 
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use vrdndi_protocol::{Request, RequestBody};
 
@@ -16,14 +23,28 @@ use crate::daemon::client::{ClientError, DaemonClient};
 
 pub struct DaemonLink {
     config: Config,
-    client: Option<DaemonClient>,
+    connection: Arc<Mutex<Connection>>,
     /// A connection being made in the background since [`Store::prepare`].
     connecting: Option<JoinHandle<Result<DaemonClient, ClientError>>>,
 }
 
+/// The connection and when it last served a request; shared with the watchdog.
+struct Connection {
+    client: Option<DaemonClient>,
+    last_used: Instant,
+}
+
 impl DaemonLink {
-    pub fn new(config: Config) -> DaemonLink {
-        DaemonLink { config, client: None, connecting: None }
+    /// A link that lets go of its connection after `release_after` without a request.
+    pub fn new(config: Config, release_after: Duration) -> DaemonLink {
+        let connection = Arc::new(Mutex::new(Connection { client: None, last_used: Instant::now() }));
+        watch_idle(Arc::downgrade(&connection), release_after);
+        DaemonLink { config, connection, connecting: None }
+    }
+
+    fn connection(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves at worst a dropped connection: carry on.
+        self.connection.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn connect(&mut self) -> Result<DaemonClient, StoreError> {
@@ -43,23 +64,42 @@ impl DaemonLink {
     }
 
     fn once(&mut self, json: &str) -> Result<String, StoreError> {
-        let client = match &mut self.client {
+        // Held for the whole request, connecting included: the watchdog waits.
+        let shared = Arc::clone(&self.connection);
+        let mut connection = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut client = match connection.client.take() {
             Some(client) => client,
-            None => {
-                let client = self.connect()?;
-                self.client.insert(client)
-            }
+            None => self.connect()?,
         };
-        client.roundtrip_raw(json).map_err(|e| {
-            self.client = None;
-            StoreError(format!("the daemon connection failed: {e}"))
-        })
+        let reply = client.roundtrip_raw(json).map_err(|e| StoreError(format!("the daemon connection failed: {e}")));
+        if reply.is_ok() {
+            connection.client = Some(client);
+        }
+        connection.last_used = Instant::now();
+        reply
+    }
+}
+
+/// Closes the connection once it has served no request for `release_after`; ends with the link.
+fn watch_idle(connection: Weak<Mutex<Connection>>, release_after: Duration) {
+    let every = (release_after / 4).clamp(Duration::from_millis(50), Duration::from_secs(30));
+    let spawned = std::thread::Builder::new().name("vrdndi-daemon-idle".into()).spawn(move || loop {
+        std::thread::sleep(every);
+        let Some(connection) = connection.upgrade() else { return };
+        let mut connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
+        if connection.client.is_some() && connection.last_used.elapsed() >= release_after {
+            connection.client = None;
+            tracing::info!(idle_s = release_after.as_secs_f64(), "let go of the daemon connection: no request for the idle time");
+        }
+    });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the thread that lets go of an idle daemon connection: {e}");
     }
 }
 
 impl Store for DaemonLink {
     fn prepare(&mut self) {
-        if self.client.is_some() || self.connecting.is_some() {
+        if self.connection().client.is_some() || self.connecting.is_some() {
             return;
         }
         let config = self.config.clone();
@@ -72,7 +112,7 @@ impl Store for DaemonLink {
     }
 
     fn roundtrip(&mut self, request: &Request, json: &str) -> Result<String, StoreError> {
-        let reused = self.client.is_some();
+        let reused = self.connection().client.is_some();
         match self.once(json) {
             Err(error) if reused && safe_to_repeat(&request.body) => {
                 tracing::warn!(id = request.id, "{error}; retrying on a new connection");

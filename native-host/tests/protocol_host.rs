@@ -64,6 +64,24 @@ fn an_idle_host_lets_the_daemon_exit_and_the_next_request_starts_it_again() {
     assert_eq!(exit.code(), Some(0));
 }
 
+/// A page that said hello and then asked nothing (not Home, say) must not pin the daemon either.
+#[test]
+fn a_hello_alone_does_not_keep_the_daemon_running() {
+    let data = DataDir::new();
+    let mut host = Host::chrome(&data);
+    assert_eq!(host.ask(r#"{"id":1,"type":"hello","protocol":1}"#)["type"], "hello");
+    let wait_for = |running: bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while data.daemon_pids().is_empty() == running && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        data.daemon_pids().is_empty() != running
+    };
+    assert!(wait_for(true), "the hello started a daemon");
+    assert!(wait_for(false), "the daemon exited while the host idled after the hello");
+    host.finish();
+}
+
 #[test]
 fn hello_from_another_protocol_version_is_refused_with_what_to_do() {
     let data = DataDir::new();

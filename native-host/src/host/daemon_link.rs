@@ -11,24 +11,23 @@
 //! for requests the daemon can safely see twice (reads, and writes it deduplicates by id); the
 //! others get `store_unavailable` and the extension decides whether to send them again.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
-use std::thread::JoinHandle;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError, Weak};
 use std::time::{Duration, Instant};
 
 use vrdndi_protocol::{Request, RequestBody};
 
 use super::relay::{Store, StoreError};
 use crate::config::Config;
-use crate::daemon::client::{ClientError, DaemonClient};
+use crate::daemon::client::DaemonClient;
 
 pub struct DaemonLink {
     config: Config,
     connection: Arc<Mutex<Connection>>,
-    /// A connection being made in the background since [`Store::prepare`].
-    connecting: Option<JoinHandle<Result<DaemonClient, ClientError>>>,
 }
 
-/// The connection and when it last served a request; shared with the watchdog.
+/// The connection and when it last served a request; shared with the watchdog and with the
+/// background connect of [`Store::prepare`], which holds the lock while it connects (a request
+/// that comes meanwhile waits for that connection instead of making its own).
 struct Connection {
     client: Option<DaemonClient>,
     last_used: Instant,
@@ -39,28 +38,12 @@ impl DaemonLink {
     pub fn new(config: Config, release_after: Duration) -> DaemonLink {
         let connection = Arc::new(Mutex::new(Connection { client: None, last_used: Instant::now() }));
         watch_idle(Arc::downgrade(&connection), release_after);
-        DaemonLink { config, connection, connecting: None }
+        DaemonLink { config, connection }
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves at worst a dropped connection: carry on.
         self.connection.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn connect(&mut self) -> Result<DaemonClient, StoreError> {
-        let failed = |e: ClientError| StoreError(format!("cannot connect to the daemon: {e}"));
-        // The background attempt, if any, first: it has been waiting for the daemon all along. If
-        // it fails while this request waits on it, so does this request (no second wait); if it
-        // had failed before the request came, the request tries afresh.
-        if let Some(handle) = self.connecting.take() {
-            let failed_earlier = handle.is_finished();
-            match handle.join() {
-                Ok(Ok(client)) => return Ok(client),
-                Ok(Err(e)) if !failed_earlier => return Err(failed(e)),
-                _ => {}
-            }
-        }
-        DaemonClient::connect_or_spawn(&self.config).map_err(failed)
     }
 
     fn once(&mut self, json: &str) -> Result<String, StoreError> {
@@ -69,7 +52,7 @@ impl DaemonLink {
         let mut connection = shared.lock().unwrap_or_else(PoisonError::into_inner);
         let mut client = match connection.client.take() {
             Some(client) => client,
-            None => self.connect()?,
+            None => DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?,
         };
         let reply = client.roundtrip_raw(json).map_err(|e| StoreError(format!("the daemon connection failed: {e}")));
         if reply.is_ok() {
@@ -99,15 +82,29 @@ fn watch_idle(connection: Weak<Mutex<Connection>>, release_after: Duration) {
 
 impl Store for DaemonLink {
     fn prepare(&mut self) {
-        if self.connection().client.is_some() || self.connecting.is_some() {
-            return;
+        // Never waits: a connection in use or being made is enough.
+        match self.connection.try_lock() {
+            Ok(connection) if connection.client.is_none() => {}
+            Ok(_) | Err(TryLockError::WouldBlock) => return,
+            Err(TryLockError::Poisoned(_)) => {}
         }
-        let config = self.config.clone();
-        let spawned =
-            std::thread::Builder::new().name("vrdndi-daemon-connect".into()).spawn(move || DaemonClient::connect_or_spawn(&config));
-        match spawned {
-            Ok(handle) => self.connecting = Some(handle),
-            Err(e) => tracing::warn!("cannot start connecting to the daemon ahead of the first request: {e}"),
+        let (config, shared) = (self.config.clone(), Arc::downgrade(&self.connection));
+        let spawned = std::thread::Builder::new().name("vrdndi-daemon-connect".into()).spawn(move || {
+            let Some(shared) = shared.upgrade() else { return };
+            let mut connection = shared.lock().unwrap_or_else(PoisonError::into_inner);
+            if connection.client.is_some() {
+                return;
+            }
+            match DaemonClient::connect_or_spawn(&config) {
+                Ok(client) => {
+                    connection.client = Some(client);
+                    connection.last_used = Instant::now();
+                }
+                Err(e) => tracing::warn!("cannot reach the daemon ahead of the first request: {e}"),
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!("cannot start connecting to the daemon ahead of the first request: {e}");
         }
     }
 

@@ -252,6 +252,26 @@ fn an_unreachable_store_is_store_unavailable_and_the_next_request_retries() {
     assert!(stderr.contains("store daemon unreachable"), "{stderr}");
 }
 
+/// The browser says hello first, so the host's background attempt to reach a broken store is
+/// already under way when the first real request comes: that request gets the attempt's failure,
+/// not a second full wait after it, and so within the extension's 15 s timeout for a ranking
+/// (a contract of the protocol: past it the popup could only say "no reply", not why).
+#[test]
+fn after_a_hello_a_broken_store_fails_the_next_request_once_within_the_extension_timeout() {
+    let data = DataDir::new();
+    std::fs::write(&data.path, "in the way").expect("block the data dir");
+    let mut host = Host::chrome(&data);
+    assert_eq!(host.ask(r#"{"id":1,"type":"hello","protocol":1}"#)["type"], "hello");
+    let asked = std::time::Instant::now();
+    let reply = host.ask(r#"{"id":2,"type":"status"}"#);
+    let waited = asked.elapsed();
+    assert_error(&reply, Some(2), "store_unavailable");
+    assert!(waited < std::time::Duration::from_secs(15), "the reply took {waited:?}: two waits for a daemon that cannot start");
+    std::fs::remove_file(&data.path).expect("unblock the data dir");
+    assert_eq!(host.ask(r#"{"id":3,"type":"status"}"#)["type"], "status", "the next request connects again");
+    host.finish();
+}
+
 #[test]
 fn replies_come_back_in_request_order_when_frames_arrive_together() {
     let data = DataDir::new();

@@ -31,12 +31,18 @@ pub struct DaemonLink {
 struct Connection {
     client: Option<DaemonClient>,
     last_used: Instant,
+    /// Why the background connect failed, and when: the next request's answer if it is recent,
+    /// instead of a second wait for a daemon that cannot start.
+    failed: Option<(Instant, String)>,
 }
+
+/// How long a failed background connect stands for the next request.
+const FAILURE_STANDS_FOR: Duration = Duration::from_secs(10);
 
 impl DaemonLink {
     /// A link that lets go of its connection after `release_after` without a request.
     pub fn new(config: Config, release_after: Duration) -> DaemonLink {
-        let connection = Arc::new(Mutex::new(Connection { client: None, last_used: Instant::now() }));
+        let connection = Arc::new(Mutex::new(Connection { client: None, last_used: Instant::now(), failed: None }));
         watch_idle(Arc::downgrade(&connection), release_after);
         DaemonLink { config, connection }
     }
@@ -50,9 +56,13 @@ impl DaemonLink {
         // Held for the whole request, connecting included: the watchdog waits.
         let shared = Arc::clone(&self.connection);
         let mut connection = shared.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut client = match connection.client.take() {
-            Some(client) => client,
-            None => DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?,
+        let failed = connection.failed.take();
+        let mut client = match (connection.client.take(), failed) {
+            (Some(client), _) => client,
+            (None, Some((at, why))) if at.elapsed() < FAILURE_STANDS_FOR => return Err(StoreError(why)),
+            (None, _) => {
+                DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?
+            }
         };
         let reply = client.roundtrip_raw(json).map_err(|e| StoreError(format!("the daemon connection failed: {e}")));
         if reply.is_ok() {
@@ -100,7 +110,10 @@ impl Store for DaemonLink {
                     connection.client = Some(client);
                     connection.last_used = Instant::now();
                 }
-                Err(e) => tracing::warn!("cannot reach the daemon ahead of the first request: {e}"),
+                Err(e) => {
+                    tracing::warn!("cannot reach the daemon ahead of the first request: {e}");
+                    connection.failed = Some((Instant::now(), format!("cannot connect to the daemon: {e}")));
+                }
             }
         });
         if let Err(e) = spawned {

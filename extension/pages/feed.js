@@ -12,6 +12,15 @@ const PAGE = 21;
 const SCROLL_KEY = 'vrdndi:feed-scroll';
 const state = { loaded: 0, total: 0 };
 
+// Where the host saw a video (the feed's `sources`), in words.
+const SOURCE_TEXT = {
+  home: 'your Home page',
+  subscriptions: 'your subscriptions page',
+  watch: 'beside a video you watched',
+  cli: 'vrdndi score',
+  history_channel: 'a channel you watched before',
+};
+
 function card(item) {
   const v = item.video;
   const li = el('li', { dataset: { videoId: v.video_id, seen: String(item.seen) } });
@@ -58,6 +67,7 @@ function card(item) {
     el('p', { className: 'title', textContent: v.title || v.video_id }),
     el('p', { className: 'channel', textContent: `${v.channel ?? ''}${score}` }),
     el('p', { className: 'reasons', textContent: item.reasons.join(' · ') }),
+    el('p', { className: 'sources', textContent: `From ${item.sources.map((s) => SOURCE_TEXT[s] ?? s).join(', ')}` }),
     labels,
   );
   return li;

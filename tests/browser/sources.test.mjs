@@ -76,5 +76,8 @@ test('the subscriptions feed and the related videos of a watch page become feed 
   const expected = feed.items.slice(0, shown.length).map((i) => i.video.video_id);
   assert.deepEqual(shown, expected, 'the feed page shows the host\'s feed');
   assert.ok(related.some((id) => shown.includes(id)) && subscriptions.some((id) => shown.includes(id)), 'both sources on the first page');
+  const sourceOf = (id) => feedPage.$eval(`#feed > li[data-video-id="${id}"] .sources`, (p) => p.textContent);
+  assert.equal(await sourceOf(related.find((id) => shown.includes(id))), 'From beside a video you watched');
+  assert.equal(await sourceOf(subscriptions.find((id) => shown.includes(id))), 'From your subscriptions page');
   note(`feed: ${feed.total} candidates (${subscriptions.length} from subscriptions, ${related.length} related), model ${feed.model}`);
 });

@@ -31,11 +31,8 @@ fn hello_starts_the_daemon_in_the_background_before_any_request_needs_it() {
     assert!(data.daemon_pids().is_empty());
     let reply = host.ask(r#"{"id":1,"type":"hello","protocol":1}"#);
     assert_eq!(reply["type"], "hello");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while data.daemon_pids().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert_eq!(data.daemon_pids().len(), 1, "one daemon serves the data dir after a hello alone");
+    assert!(data.wait_for_daemon(true), "a daemon serves the data dir after a hello alone");
+    assert_eq!(data.daemon_pids().len(), 1);
     // The connection made in the background serves the first request.
     let status = host.ask(r#"{"id":2,"type":"status"}"#);
     assert_eq!((status["type"].clone(), status["id"].clone()), (Value::from("status"), Value::from(2)), "{status}");
@@ -52,11 +49,7 @@ fn an_idle_host_lets_the_daemon_exit_and_the_next_request_starts_it_again() {
     let mut host = Host::chrome(&data);
     assert_eq!(host.ask(r#"{"id":1,"type":"status"}"#)["type"], "status");
     assert_eq!(data.daemon_pids().len(), 1);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while !data.daemon_pids().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    assert!(data.daemon_pids().is_empty(), "the daemon is still running while its only client, the host, is idle");
+    assert!(data.wait_for_daemon(false), "the daemon is still running while its only client, the host, is idle");
     let again = host.ask(r#"{"id":2,"type":"status"}"#);
     assert_eq!((again["type"].clone(), again["id"].clone()), (Value::from("status"), Value::from(2)), "{again}");
     assert_eq!(data.daemon_pids().len(), 1, "the next request started a daemon again");
@@ -70,15 +63,8 @@ fn a_hello_alone_does_not_keep_the_daemon_running() {
     let data = DataDir::new();
     let mut host = Host::chrome(&data);
     assert_eq!(host.ask(r#"{"id":1,"type":"hello","protocol":1}"#)["type"], "hello");
-    let wait_for = |running: bool| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while data.daemon_pids().is_empty() == running && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        data.daemon_pids().is_empty() != running
-    };
-    assert!(wait_for(true), "the hello started a daemon");
-    assert!(wait_for(false), "the daemon exited while the host idled after the hello");
+    assert!(data.wait_for_daemon(true), "the hello started a daemon");
+    assert!(data.wait_for_daemon(false), "the daemon exited while the host idled after the hello");
     host.finish();
 }
 

@@ -54,6 +54,16 @@ impl DataDir {
         daemons::daemons_serving(&self.path)
     }
 
+    /// Waits up to 30 s until a daemon serves this data dir (`running`) or none does; whether it
+    /// came to that.
+    pub fn wait_for_daemon(&self, running: bool) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.daemon_pids().is_empty() == running && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.daemon_pids().is_empty() != running
+    }
+
     /// Everything written to the log files so far.
     pub fn log_text(&self) -> String {
         let Ok(entries) = std::fs::read_dir(self.path.join("logs")) else { return String::new() };

@@ -1,13 +1,15 @@
 //! Follows YouTube's single-page navigation and hands each page visit to its module.
 //!
 //! One visit at a time: Home (`home.rs`), a watch page (`watch.rs`, and its related videos in
-//! `sightings.rs`), the subscriptions feed (`sightings.rs`), or anything else (nothing to do). Visits start on `yt-navigate-finish` and `popstate`; on `yt-navigate-start` the watch visit
+//! `sightings.rs`), the subscriptions feed (`sightings.rs`), or anything else (nothing to do).
+//! Visits start on `yt-navigate-finish` and `popstate`; on `yt-navigate-start` the watch visit
 //! sends what was watched, and a Home grid that is not on screen is held again so that coming back
 //! does not show YouTube's order first. YouTube keeps the Home grid alive while other pages show, so
 //! the Home state is kept with it: coming back, the tiles already ordered keep their places and
 //! only tiles YouTube added meanwhile are ranked. The grid and the watch page's parts appear after
 //! the page says it navigated, so they are polled for up to 15 s. Mutations wake a throttled pass
-//! (of the Home grid, or of the list of videos being read). Every callback catches its problem and reports it; nothing is thrown into the page.
+//! (of the Home grid, or of the list of videos being read). Every callback catches its problem and
+//! reports it; nothing is thrown into the page.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

@@ -16,10 +16,10 @@ use web_sys::Element;
 
 use crate::bridge::Messenger;
 use crate::dom::{self, Observer};
-use crate::facts::is_list_href;
+use crate::facts::{is_list_href, video_id_from_href};
 use crate::problem::Problem;
 use crate::selectors as sel;
-use crate::tiles::{read_video, tile_id};
+use crate::tiles::read_video;
 
 /// At most this many videos per request: the host embeds every title it has not seen, and a first
 /// subscriptions screen is about this size.
@@ -68,7 +68,7 @@ impl Sightings {
             if is_list_href(&href) {
                 continue;
             }
-            let Some(id) = tile_id(&tile)? else { continue };
+            let Some(id) = video_id_from_href(&href) else { continue };
             if self.sent.contains(&id) {
                 continue;
             }
@@ -80,13 +80,9 @@ impl Sightings {
             self.sent.insert(id);
             fresh.push(video);
         }
-        let count = fresh.len();
-        let mut rest = fresh.as_slice();
-        while !rest.is_empty() {
-            let (slate, later) = rest.split_at(rest.len().min(MAX_PER_REQUEST));
+        for slate in fresh.chunks(MAX_PER_REQUEST) {
             messenger.send(RequestBody::Rank(RankRequest { surface: self.surface, tiles: slate.to_vec(), at: None }))?;
-            rest = later;
         }
-        Ok(count)
+        Ok(fresh.len())
     }
 }

@@ -48,8 +48,7 @@ pub fn read_item(element: &Element) -> Result<Item, Problem> {
     Ok(Item::Unknown)
 }
 
-/// The video id a tile's link shows now, if it has a readable one.
-pub fn tile_id(element: &Element) -> Result<Option<String>, Problem> {
+fn tile_id(element: &Element) -> Result<Option<String>, Problem> {
     let Some(link) = query(element, sel::TILE_LINK)? else { return Ok(None) };
     Ok(link.get_attribute("href").and_then(|href| video_id_from_href(&href)))
 }

@@ -33,7 +33,7 @@ struct Connection {
     last_used: Instant,
     /// Why the background connect failed, and when: the next request's answer if it is recent,
     /// instead of a second wait for a daemon that cannot start.
-    failed: Option<(Instant, String)>,
+    failed: Option<(Instant, StoreError)>,
 }
 
 /// How long a failed background connect stands for the next request.
@@ -52,17 +52,14 @@ impl DaemonLink {
         self.connection.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn once(&mut self, json: &str) -> Result<String, StoreError> {
+    fn once(&self, json: &str) -> Result<String, StoreError> {
         // Held for the whole request, connecting included: the watchdog waits.
-        let shared = Arc::clone(&self.connection);
-        let mut connection = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut connection = self.connection();
         let failed = connection.failed.take();
         let mut client = match (connection.client.take(), failed) {
             (Some(client), _) => client,
-            (None, Some((at, why))) if at.elapsed() < FAILURE_STANDS_FOR => return Err(StoreError(why)),
-            (None, _) => {
-                DaemonClient::connect_or_spawn(&self.config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))?
-            }
+            (None, Some((at, why))) if at.elapsed() < FAILURE_STANDS_FOR => return Err(why),
+            (None, _) => connect(&self.config)?,
         };
         let reply = client.roundtrip_raw(json).map_err(|e| StoreError(format!("the daemon connection failed: {e}")));
         if reply.is_ok() {
@@ -71,6 +68,10 @@ impl DaemonLink {
         connection.last_used = Instant::now();
         reply
     }
+}
+
+fn connect(config: &Config) -> Result<DaemonClient, StoreError> {
+    DaemonClient::connect_or_spawn(config).map_err(|e| StoreError(format!("cannot connect to the daemon: {e}")))
 }
 
 /// Closes the connection once it has served no request for `release_after`; ends with the link.
@@ -105,14 +106,14 @@ impl Store for DaemonLink {
             if connection.client.is_some() {
                 return;
             }
-            match DaemonClient::connect_or_spawn(&config) {
+            match connect(&config) {
                 Ok(client) => {
                     connection.client = Some(client);
                     connection.last_used = Instant::now();
                 }
                 Err(e) => {
-                    tracing::warn!("cannot reach the daemon ahead of the first request: {e}");
-                    connection.failed = Some((Instant::now(), format!("cannot connect to the daemon: {e}")));
+                    tracing::warn!("connecting ahead of the first request: {e}");
+                    connection.failed = Some((Instant::now(), e));
                 }
             }
         });

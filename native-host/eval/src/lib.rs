@@ -33,6 +33,6 @@ pub use history::History;
 pub use metrics::{auc, evaluate, mrr, ndcg_at, recall_at, SlateMetrics};
 pub use pool::Pool;
 pub use report::Report;
-pub use run::{run_takeout, Progress, Quiet, TakeoutOptions, DEFAULT_CURVE, DEFAULT_PER_SLATE, K, METHODS};
+pub use run::{run_takeout, Negatives, Progress, Quiet, TakeoutOptions, DEFAULT_CURVE, DEFAULT_PER_SLATE, K, METHODS};
 pub use slates::Split;
 pub use summary::{Summary, LAST_EVAL_SETTING};

@@ -48,6 +48,9 @@ pub struct Pool {
     index: HashMap<String, usize>,
     pub sources: Vec<SourceSummary>,
     seed: u64,
+    /// When set, popularity is read here instead of from the appearances (see
+    /// [`Pool::count_people`]).
+    people: Option<HashMap<String, u32>>,
 }
 
 impl Pool {
@@ -145,9 +148,29 @@ impl Pool {
         self.videos.is_empty()
     }
 
-    /// How often `video_id` appears in the sources (0 when it does not).
+    /// How popular `video_id` is: how often it appears in the sources (0 when it does not), or,
+    /// after [`Pool::count_people`], how many of those people watched it.
     pub fn appearances(&self, video_id: &str) -> u32 {
-        self.index.get(video_id).map_or(0, |&i| self.videos[i].appearances)
+        match &self.people {
+            Some(people) => people.get(video_id).copied().unwrap_or(0),
+            None => self.index.get(video_id).map_or(0, |&i| self.videos[i].appearances),
+        }
+    }
+
+    /// Popularity becomes the number of `histories` (everyone evaluated, the person included)
+    /// that watched the video. When negatives are other people's watches, counting only the
+    /// others would give every negative at least 1 (it was drawn from someone's history) and
+    /// every positive 0: a perfect, meaningless separator. Counted over everyone, a positive has
+    /// its watcher and a negative its own, and only popularity beyond that is left.
+    pub fn count_people(&mut self, histories: &[History]) {
+        let mut people: HashMap<String, u32> = HashMap::new();
+        for history in histories {
+            let ids: std::collections::HashSet<&str> = history.watches.iter().map(|w| w.video.video_id.as_str()).collect();
+            for id in ids {
+                *people.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+        self.people = Some(people);
     }
 
     /// Indices of the videos in one half.

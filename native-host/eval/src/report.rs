@@ -64,6 +64,10 @@ pub struct UserReport {
     pub learned: Option<TrainSummary>,
     /// Watch records left out (music, shorts, ads; non-watch records).
     pub left_out: Left,
+    /// Where this person's negatives came from.
+    pub negatives: PoolSummary,
+    /// Validation days before the split (what fitted weights were fitted on).
+    pub validation_days: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,8 +118,21 @@ pub struct Report {
     pub users: Vec<UserReport>,
     pub curve: Option<Curve>,
     pub leak_check: LeakCheck,
-    pub pool: PoolSummary,
     pub timings: Timings,
+    /// The product's interest weights fitted on every person's validation days, when asked.
+    pub prior: Option<FittedPrior>,
+}
+
+/// Interest weights fitted on the validation days (before each split) of the evaluated people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FittedPrior {
+    pub features: Vec<String>,
+    pub weights: Vec<f64>,
+    pub bias: f64,
+    pub rows: usize,
+    pub positives: usize,
+    /// Per person, nDCG@10 on their validation days of the prior fitted without them.
+    pub validation_unseen: Vec<(String, f64)>,
 }
 
 fn cell(i: &Interval) -> String {
@@ -165,6 +182,18 @@ impl Report {
                 let cells: Vec<String> =
                     self.method_order.iter().filter_map(|m| p.methods.get(m).map(|i| format!("{m} {:.3}", i.mean))).collect();
                 let _ = writeln!(out, "  {label:>5} events: {}", cells.join(", "));
+            }
+        }
+        if let Some(p) = &self.prior {
+            let _ = writeln!(out, "interest prior fitted on {} validation rows ({} positives): bias {:.3}", p.rows, p.positives, p.bias);
+            for (name, w) in p.features.iter().zip(&p.weights) {
+                let _ = writeln!(out, "  {name:<28} {w:+.3}");
+            }
+            if !p.validation_unseen.is_empty() {
+                let mean = p.validation_unseen.iter().map(|(_, n)| n).sum::<f64>() / p.validation_unseen.len() as f64;
+                let cells: Vec<String> = p.validation_unseen.iter().map(|(u, n)| format!("{u} {n:.3}")).collect();
+                let _ =
+                    writeln!(out, "  validation nDCG@10 of the prior fitted without each person: mean {mean:.3} ({})", cells.join(", "));
             }
         }
         let _ = writeln!(out, "leak check: {} slates, {} violations", self.leak_check.slates, self.leak_check.violations());

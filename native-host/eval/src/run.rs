@@ -10,8 +10,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Instant;
 
+use chrono::Offset;
 use chrono::{DateTime, Utc};
-use vrdndi_rank::{video_text, Candidate, Ranker};
+use vrdndi_rank::{video_text, Candidate, Context, InterestWeights, Ranker};
 
 use crate::bootstrap::Resampler;
 use crate::embeddings::{Embeddings, Kind, TextEmbedder};
@@ -19,11 +20,14 @@ use crate::error::{EvalError, Result};
 use crate::history::History;
 use crate::leak::LeakCheck;
 use crate::learned::{self, Example, TrainSummary};
-use crate::methods::{Centroid, ChannelAffinity, ItemKnn, Method, Past, Popularity, Random, Recency, Vrdndi};
+use crate::methods::{logistic, Centroid, ChannelAffinity, ItemKnn, LogisticBlend, Method, Past, Popularity, Random, Recency, Vrdndi};
 use crate::metrics::{evaluate, SlateMetrics};
 use crate::pool::Pool;
-use crate::report::{Comparison, Curve, CurvePoint, MethodMetrics, PoolSummary, Report, Timings, UserReport};
+use crate::report::{Comparison, Curve, CurvePoint, FittedPrior, MethodMetrics, PoolSummary, Report, Timings, UserReport};
 use crate::slates::{self, mix, Slate, Split, TestDay};
+
+/// Seeds validation slates apart from test slates.
+const VALIDATION_SEED: u64 = 0x5641_4c49_4441_5445;
 
 /// The cut-off of nDCG and Recall.
 pub const K: usize = 10;
@@ -32,8 +36,20 @@ pub const DEFAULT_PER_SLATE: usize = 50;
 /// History sizes of the cold-start curve by default (then "all").
 pub const DEFAULT_CURVE: [usize; 5] = [50, 100, 200, 500, 1000];
 /// The methods, in table order.
-pub const METHODS: [&str; 8] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
-const BASELINES: [&str; 6] = ["random", "popularity", "recency", "channel", "centroid", "item-knn"];
+pub const METHODS: [&str; 9] =
+    ["random", "popularity", "recency", "channel", "centroid", "item-knn", "logistic", "vrdndi-cold", "vrdndi-learned"];
+const BASELINES: [&str; 7] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "logistic"];
+/// Validation days (for fitted weights) start at this share of the watches before the split.
+pub const VALIDATION_START: f64 = 0.75;
+
+/// Where each person's negatives come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Negatives<'p> {
+    /// One pool for everyone (trending lists, or any files given).
+    Pool(&'p Pool),
+    /// The other evaluated people's watches: real, in-domain, hard.
+    OtherPeople,
+}
 
 /// Settings of a run; see [`TakeoutOptions::default`].
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +66,9 @@ pub struct TakeoutOptions {
     pub negatives_per_positive: usize,
     /// History sizes for the cold-start curve; empty = no curve.
     pub curve: Vec<usize>,
+    /// Also fits the interest prior (the product's weights over its features) on every person's
+    /// validation days, pooled, and reports it.
+    pub fit_prior: bool,
     /// Gives every method the test day's own watches too. Only for proving that the leak check
     /// catches a leak; never meaningful results.
     #[doc(hidden)]
@@ -70,6 +89,7 @@ impl Default for TakeoutOptions {
             learned: true,
             negatives_per_positive: learned::DEFAULT_NEGATIVES_PER_POSITIVE,
             curve: Vec::new(),
+            fit_prior: false,
             plant_leak: false,
         }
     }
@@ -94,12 +114,17 @@ struct Plan {
     slates: Vec<Slate>,
     /// Per curve size (None = all), the training examples.
     training: Vec<(Option<usize>, Vec<Example>)>,
+    /// Where this person's negatives come from.
+    pool: Pool,
+    /// Slates of the days between the validation start and the split, negatives from the pool's
+    /// training half: what fitted weights are fitted on.
+    validation: Vec<Slate>,
 }
 
 /// Runs the evaluation of `histories` against negatives from `pool`.
 pub fn run_takeout(
     histories: Vec<History>,
-    pool: &Pool,
+    negatives: Negatives<'_>,
     embedder: &dyn TextEmbedder,
     embeddings: &mut Embeddings,
     options: &TakeoutOptions,
@@ -112,13 +137,34 @@ pub fn run_takeout(
     if histories.is_empty() {
         return Err(EvalError::InvalidOption("no history to evaluate".into()));
     }
-    let test_half = pool.half(true);
-    let train_half = pool.half(false);
     let sizes: Vec<Option<usize>> = std::iter::once(None).chain(options.curve.iter().copied().map(Some)).collect();
 
     progress.stage("planning slates");
+    let pools: Vec<Pool> = match negatives {
+        Negatives::Pool(pool) => vec![pool.clone(); histories.len()],
+        Negatives::OtherPeople => {
+            if histories.len() < 2 {
+                return Err(EvalError::InvalidOption(
+                    "negatives from other people need at least two histories; give more Takeouts or --negatives FILE".into(),
+                ));
+            }
+            (0..histories.len())
+                .map(|u| {
+                    let mut pool = Pool::new(options.seed);
+                    for (o, other) in histories.iter().enumerate().filter(|&(o, _)| o != u) {
+                        let summary = pool.add_history(other, std::path::Path::new(&histories[o].name));
+                        pool.sources.push(summary);
+                    }
+                    pool.count_people(&histories);
+                    pool
+                })
+                .collect()
+        }
+    };
     let mut plans = Vec::with_capacity(histories.len());
-    for history in histories {
+    for (history, pool) in histories.into_iter().zip(pools) {
+        let test_half = pool.half(true);
+        let train_half = pool.half(false);
         let split = slates::split_time(&history, options.split)?;
         let days = slates::test_days(&history, split, options.max_days);
         if days.is_empty() {
@@ -126,8 +172,16 @@ pub fn run_takeout(
         }
         let slates = days
             .iter()
-            .map(|d| slates::slate(&history, d, pool, &test_half, options.per_slate, options.seed))
+            .map(|d| slates::slate(&history, d, &pool, &test_half, options.per_slate, options.seed))
             .collect::<Result<Vec<Slate>>>()?;
+        let validation = match slates::validation_start(&history, split, VALIDATION_START) {
+            Some(start) => slates::test_days(&history, start, None)
+                .into_iter()
+                .filter(|d| d.start < split)
+                .map(|d| slates::slate(&history, &d, &pool, &train_half, options.per_slate, options.seed ^ VALIDATION_SEED))
+                .collect::<Result<Vec<Slate>>>()?,
+            None => Vec::new(),
+        };
         let train_end = history.before(split);
         let training = if options.learned {
             sizes
@@ -136,13 +190,13 @@ pub fn run_takeout(
                     let start = n.map_or(0, |n| train_end.saturating_sub(n));
                     let past = &history.watches[start..train_end];
                     let seed = options.seed ^ n.unwrap_or(0) as u64;
-                    (n, learned::plan(&history.name, past, pool, &train_half, options.negatives_per_positive, seed))
+                    (n, learned::plan(&history.name, past, &pool, &train_half, options.negatives_per_positive, seed))
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        plans.push(Plan { history, split, train_end, days, slates, training });
+        plans.push(Plan { history, split, train_end, days, slates, training, pool, validation });
     }
     let plan_s = started.elapsed().as_secs_f64();
 
@@ -151,7 +205,7 @@ pub fn run_takeout(
     for plan in &plans {
         let last = plan.days.iter().map(|d| if options.plant_leak { d.day_end } else { d.history_end }).max().unwrap_or(0);
         texts.extend(plan.history.watches[..last].iter().map(|w| video_text(&w.video)));
-        texts.extend(plan.slates.iter().flat_map(|s| s.videos.iter().map(video_text)));
+        texts.extend(plan.slates.iter().chain(&plan.validation).flat_map(|s| s.videos.iter().map(video_text)));
         texts.extend(plan.training.iter().flat_map(|(_, ex)| ex.iter().map(|e| video_text(&e.video))));
     }
     progress.stage(&format!("embedding {} titles (cached ones are skipped)", texts.len()));
@@ -166,32 +220,56 @@ pub fn run_takeout(
     let mut results: Vec<Vec<Vec<Vec<SlateMetrics>>>> = vec![Vec::new(); sizes.len()];
     let mut summaries: Vec<Option<TrainSummary>> = Vec::new();
     let mut method_order: Vec<String> = Vec::new();
+    // The product's features on every person's validation days, for fitting the prior: pooled,
+    // and for each person without them (what a person the prior never saw gets).
+    let mut prior_rows: Vec<Vec<(Vec<f64>, bool)>> = Vec::new();
+    // The same per validation slate, to score the priors on the validation days themselves.
+    let mut prior_slates: Vec<Vec<Vec<(Vec<f64>, bool)>>> = Vec::new();
+    if options.fit_prior {
+        progress.stage("fitting the interest prior on the validation days");
+        let product = Ranker::cold_start(embeddings.key());
+        for plan in &plans {
+            let reach = plan.validation.iter().map(|s| s.day.history_end).max().unwrap_or(0);
+            let vectors = watch_vectors(&plan.history.watches[..reach], embeddings)?;
+            let mut slates = Vec::new();
+            for (slate, candidates) in plan.validation.iter().zip(candidates_of(&plan.validation, embeddings)?) {
+                let end = slate.day.history_end;
+                let past = Past::new(slate.day.start, &plan.history.watches[..end], &vectors[..end])?;
+                let profile = Vrdndi::profile(&past)?;
+                let features = product.features(&profile, &Context::empty(past.at, Utc.fix()), &candidates)?;
+                slates.push(
+                    features.iter().zip(&slate.relevant).map(|(x, &y)| (x.iter().map(|&v| f64::from(v)).collect(), y)).collect::<Vec<_>>(),
+                );
+            }
+            prior_rows.push(slates.iter().flatten().cloned().collect());
+            prior_slates.push(slates);
+        }
+    }
 
-    for plan in &plans {
+    for (u, plan) in plans.iter().enumerate() {
         let mut user_summary = None;
         // Looked up once per user: the embedding of each watch (as far as any day reaches), and
         // each slate's candidates.
         let reach = plan.slates.iter().map(|s| if options.plant_leak { s.day.day_end } else { s.day.history_end }).max().unwrap_or(0);
-        let vectors = plan.history.watches[..reach]
-            .iter()
-            .map(|w| embeddings.get(Kind::Passage, &video_text(&w.video)).ok_or_else(|| missing(&w.video.video_id)))
-            .collect::<Result<Vec<&[f32]>>>()?;
-        let slate_candidates = plan
-            .slates
-            .iter()
-            .map(|slate| {
-                slate
-                    .videos
-                    .iter()
-                    .map(|v| {
-                        let embedding = embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
-                        Ok(Candidate { video: v.clone(), embedding: embedding.to_vec() })
-                    })
-                    .collect::<Result<Vec<Candidate>>>()
-            })
-            .collect::<Result<Vec<Vec<Candidate>>>>()?;
+        let vectors = watch_vectors(&plan.history.watches[..reach], embeddings)?;
+        let slate_candidates = candidates_of(&plan.slates, embeddings)?;
+        let validation_candidates = candidates_of(&plan.validation, embeddings)?;
+        let pool = &plan.pool;
         for (s, &size) in sizes.iter().enumerate() {
             let size_started = Instant::now();
+            let past_of = |day: &TestDay, end: usize| {
+                let start = size.map_or(0, |n| end.saturating_sub(n));
+                Past::new(day.start, &plan.history.watches[start..end], &vectors[start..end])
+            };
+            // The baseline's weights, and the product's features when fitting the prior, from the
+            // validation days only.
+            let mut blend_rows: (Vec<Vec<f64>>, Vec<bool>) = (Vec::new(), Vec::new());
+            let product = Ranker::cold_start(embeddings.key());
+            for (slate, candidates) in plan.validation.iter().zip(&validation_candidates) {
+                let past = past_of(&slate.day, slate.day.history_end)?;
+                blend_rows.0.extend(logistic::features(&past, candidates, pool)?);
+                blend_rows.1.extend(&slate.relevant);
+            }
             let mut methods: Vec<Box<dyn Method + '_>> = vec![
                 Box::new(Random),
                 Box::new(Popularity { pool }),
@@ -199,8 +277,23 @@ pub fn run_takeout(
                 Box::new(ChannelAffinity),
                 Box::new(Centroid),
                 Box::new(ItemKnn::default()),
-                Box::new(Vrdndi::new("vrdndi-cold", Ranker::cold_start(embeddings.key()))),
+                Box::new(LogisticBlend::fit(pool, &blend_rows.0, &blend_rows.1)),
+                Box::new(Vrdndi::new("vrdndi-cold", product.clone())),
             ];
+            if options.fit_prior {
+                // The same product, its prior fitted on the other people only: how the shipped
+                // prior may carry to people it never saw.
+                let others: Vec<(Vec<f64>, bool)> =
+                    prior_rows.iter().enumerate().filter(|&(o, _)| o != u).flat_map(|(_, r)| r.iter().cloned()).collect();
+                if let Some(fitted) = fit_prior(&others) {
+                    let weights = InterestWeights {
+                        weights: fitted.weights.iter().map(|&w| w as f32).collect(),
+                        bias: fitted.bias as f32,
+                        source: "fitted without this person".into(),
+                    };
+                    methods.push(Box::new(Vrdndi::new("vrdndi-unseen", product.clone().with_interest(weights)?)));
+                }
+            }
             if let Some((_, examples)) = plan.training.iter().find(|(n, _)| *n == size) {
                 progress.stage(&format!(
                     "{}: training the learned model on {} examples{}",
@@ -230,9 +323,7 @@ pub fn run_takeout(
             let mut per_method: Vec<Vec<SlateMetrics>> = vec![Vec::new(); methods.len()];
             for (slate, candidates) in plan.slates.iter().zip(&slate_candidates) {
                 let day = &slate.day;
-                let end = if options.plant_leak { day.day_end } else { day.history_end };
-                let start = size.map_or(0, |n| end.saturating_sub(n));
-                let past = Past::new(day.start, &plan.history.watches[start..end], &vectors[start..end])?;
+                let past = past_of(day, if options.plant_leak { day.day_end } else { day.history_end })?;
                 if size.is_none() {
                     let watched: HashSet<&str> = plan.history.watches[..day.day_end].iter().map(|w| w.video.video_id.as_str()).collect();
                     leak.check_slate(&past, slate, &watched);
@@ -283,6 +374,13 @@ pub fn run_takeout(
             comparisons,
             learned: summaries[u].clone(),
             left_out: plan.history.left.clone(),
+            negatives: PoolSummary {
+                videos: plan.pool.len(),
+                test_half: plan.pool.half(true).len(),
+                train_half: plan.pool.half(false).len(),
+                sources: plan.pool.sources.clone(),
+            },
+            validation_days: plan.validation.len(),
         });
     }
     let all_users: Vec<&Vec<Vec<SlateMetrics>>> = results[0].iter().collect();
@@ -324,9 +422,73 @@ pub fn run_takeout(
         users,
         curve,
         leak_check: leak,
-        pool: PoolSummary { videos: pool.len(), test_half: test_half.len(), train_half: train_half.len(), sources: pool.sources.clone() },
         timings: Timings { plan_s, embed, train_s, score_s, curve_s, total_s: started.elapsed().as_secs_f64() },
+        prior: fit_prior(&prior_rows.iter().flatten().cloned().collect::<Vec<_>>()).map(|mut p| {
+            p.validation_unseen = validation_unseen(&prior_rows, &prior_slates, &plans);
+            p
+        }),
     })
+}
+
+/// The product's interest weights fitted on the pooled validation rows (lightly regularised).
+fn fit_prior(rows: &[(Vec<f64>, bool)]) -> Option<FittedPrior> {
+    let (x, y): (Vec<Vec<f64>>, Vec<bool>) = rows.iter().cloned().unzip();
+    // Towards zero, but for what no Takeout can show (likes): that keeps its set weight.
+    let fitted = vrdndi_rank::logistic::fit(&x, &y, &vrdndi_rank::interest::UNFITTED_PRIOR.map(f64::from), 1e-3, 1.0)?;
+    Some(FittedPrior {
+        features: vrdndi_rank::FEATURE_NAMES.iter().map(|s| (*s).to_owned()).collect(),
+        weights: fitted.weights,
+        bias: fitted.bias,
+        rows: y.len(),
+        positives: y.iter().filter(|&&p| p).count(),
+        validation_unseen: Vec::new(),
+    })
+}
+
+/// Per person, the nDCG@10 on their own validation days of the prior fitted on the others'
+/// validation days: how the features and the fit carry to an unseen person, measured without
+/// touching a test day (this is what feature choices are made on).
+fn validation_unseen(rows: &[Vec<(Vec<f64>, bool)>], slates: &[Vec<Vec<(Vec<f64>, bool)>>], plans: &[Plan]) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    for (u, plan) in plans.iter().enumerate() {
+        let others: Vec<(Vec<f64>, bool)> = rows.iter().enumerate().filter(|&(o, _)| o != u).flat_map(|(_, r)| r.iter().cloned()).collect();
+        let Some(prior) = fit_prior(&others) else { continue };
+        let model = vrdndi_rank::logistic::Logistic { weights: prior.weights, bias: prior.bias };
+        let ndcgs: Vec<f64> = slates[u]
+            .iter()
+            .filter_map(|slate| {
+                let scores: Vec<f64> = slate.iter().map(|(x, _)| model.logit(x)).collect();
+                let relevant: Vec<bool> = slate.iter().map(|(_, y)| *y).collect();
+                crate::metrics::ndcg_at(&scores, &relevant, K)
+            })
+            .collect();
+        if !ndcgs.is_empty() {
+            out.push((plan.history.name.clone(), ndcgs.iter().sum::<f64>() / ndcgs.len() as f64));
+        }
+    }
+    out
+}
+
+/// The embedding of each watch's video.
+fn watch_vectors<'e>(watches: &[crate::history::Watch], embeddings: &'e Embeddings) -> Result<Vec<&'e [f32]>> {
+    watches.iter().map(|w| embeddings.get(Kind::Passage, &video_text(&w.video)).ok_or_else(|| missing(&w.video.video_id))).collect()
+}
+
+/// Each slate's candidates with their embeddings.
+fn candidates_of(slates: &[Slate], embeddings: &Embeddings) -> Result<Vec<Vec<Candidate>>> {
+    slates
+        .iter()
+        .map(|slate| {
+            slate
+                .videos
+                .iter()
+                .map(|v| {
+                    let embedding = embeddings.get(Kind::Passage, &video_text(v)).ok_or_else(|| missing(&v.video_id))?;
+                    Ok(Candidate { video: v.clone(), embedding: embedding.to_vec() })
+                })
+                .collect::<Result<Vec<Candidate>>>()
+        })
+        .collect()
 }
 
 fn missing(video_id: &str) -> EvalError {
@@ -361,7 +523,7 @@ fn compare(
 ) -> Vec<Comparison> {
     let index = |name: &str| order.iter().position(|n| n == name);
     let mut out = Vec::new();
-    for model in ["vrdndi-cold", "vrdndi-learned"] {
+    for model in ["vrdndi-cold", "vrdndi-unseen", "vrdndi-learned"] {
         let Some(mi) = index(model) else { continue };
         for baseline in BASELINES {
             let Some(bi) = index(baseline) else { continue };

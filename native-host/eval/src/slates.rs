@@ -99,6 +99,16 @@ pub fn split_time(history: &History, split: Split) -> Result<DateTime<Utc>> {
     Ok(at)
 }
 
+/// Where the validation days before `split` begin: at `share` of the watches before it, rounded up
+/// to a UTC day start. Weights fitted on the days between it and `split` have seen nothing of the
+/// test days.
+pub fn validation_start(history: &History, split: DateTime<Utc>, share: f64) -> Option<DateTime<Utc>> {
+    let before = history.before(split);
+    let i = (before as f64 * share).floor() as usize;
+    let at = next_day_start(history.watches.get(i.min(before.checked_sub(1)?))?.at);
+    (at < split).then_some(at)
+}
+
 /// The test days from `split` on (the first `max_days` of them when given): the days with at
 /// least one first watch.
 pub fn test_days(history: &History, split: DateTime<Utc>, max_days: Option<usize>) -> Vec<TestDay> {

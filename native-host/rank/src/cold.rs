@@ -1,9 +1,8 @@
 //! The cold start: sensible scores before any label, from similarity and counts alone.
 //!
-//! Interest: the recency-weighted mean of the top-k cosine similarities between the candidate and
-//! the person's liked and watched videos (liked count double), minus strong resemblance to a
-//! disliked video, plus channel affinity (log counts of watched and liked videos of the channel,
-//! dislikes negative). Productive: cosine between the candidate and the current context (the mean
+//! Interest: a logistic model over plain features of the person's history (the channel's watches,
+//! likes and recency, the candidate's similarity to what was watched; [`crate::interest`]), minus
+//! strong resemblance to a disliked video and the channel's dislikes. Productive: cosine between the candidate and the current context (the mean
 //! of the context embeddings weighted by duration and recency), less the candidate's cosine to
 //! everyday activities when those are set ([`BACKGROUND_ACTIVITIES`]); an empty context is
 //! neutral, 0.5.
@@ -15,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::input::{Candidate, ChannelStats, Context, Signal, UserProfile};
+use crate::interest::{self, Features, InterestWeights, RECENT_ITEMS};
 
 /// Where cosine similarities of one embedder sit: the typical value for unrelated texts and its
 /// spread. e5 models put almost everything between 0.7 and 0.9, so raw cosines mean little.
@@ -67,8 +67,6 @@ impl Calibration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColdStart {
     pub calibration: Calibration,
-    /// How many of the most similar history videos are averaged.
-    pub top_k: usize,
     /// A history item's weight halves every this many days (recency).
     pub half_life_days: f64,
     /// The least weight an old item keeps, so long histories still count.
@@ -78,6 +76,9 @@ pub struct ColdStart {
     /// The normalised mean embedding of [`BACKGROUND_ACTIVITIES`], when set.
     #[serde(skip)]
     pub background: Option<Vec<f32>>,
+    /// The interest logit's weights over [`crate::interest::FEATURE_NAMES`].
+    #[serde(skip, default = "InterestWeights::prior")]
+    pub interest: InterestWeights,
 }
 
 /// Everyday window titles of work and leisure. Some videos (short or vague titles) sit close to
@@ -129,26 +130,24 @@ pub const BACKGROUND_ACTIVITIES: &[&str] = &[
 ];
 
 impl Default for ColdStart {
-    /// top 5, history half-life 180 days (floor 0.2), context half-life 90 minutes.
+    /// History half-life 180 days (floor 0.2; it orders the reasons' closest video), context
+    /// half-life 90 minutes, the interest prior.
     fn default() -> Self {
         ColdStart {
             calibration: Calibration::for_embedder("multilingual-e5-small"),
-            top_k: 5,
             half_life_days: 180.0,
             min_recency: 0.2,
             context_half_life_min: 90.0,
             background: None,
+            interest: InterestWeights::prior(),
         }
     }
 }
 
-/// The interest logit's coefficients (history z-score, channel log counts, bias).
-const HISTORY_GAIN: f32 = 1.2;
+/// What dislikes take off the interest logit (a Takeout has none to fit them on): per spread of
+/// resemblance to a disliked video beyond one, and per log count of the channel's dislikes.
 const DISLIKED_GAIN: f32 = 1.0;
-const LIKED_CHANNEL: f32 = 1.2;
-const WATCHED_CHANNEL: f32 = 0.4;
 const DISLIKED_CHANNEL: f32 = 1.2;
-const INTEREST_BIAS: f32 = -0.3;
 const CONTEXT_GAIN: f32 = 1.5;
 /// Weight of a liked history video relative to a watched one.
 const LIKED_WEIGHT: f64 = 2.0;
@@ -157,6 +156,8 @@ const LIKED_WEIGHT: f64 = 2.0;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
     pub interest: f32,
+    /// What the interest logit read, before its weights.
+    pub features: Features,
     /// 0.5 when the context is empty.
     pub productive: f32,
     pub channel: ChannelStats,
@@ -231,42 +232,44 @@ impl ColdStart {
         let cal = self.calibration;
         let n_items = items.len();
         let n_tokens = context.tokens().len();
-        let mut out = Vec::with_capacity(candidates.len());
+        let recent = interest::recent_items(profile, RECENT_ITEMS);
+        let mut rows: Vec<Features> = Vec::with_capacity(candidates.len());
+        let mut found = Vec::with_capacity(candidates.len());
+        let mut positive_sims: Vec<f32> = Vec::with_capacity(n_items);
         for (row, candidate) in candidates.iter().enumerate() {
             let row_sims = &sims[row * n_items..(row + 1) * n_items];
-            let mut positives: Vec<(f32, usize)> = Vec::with_capacity(n_items);
+            let mut closest: Option<(f64, usize)> = None;
             let mut worst_dislike = f32::NEG_INFINITY;
+            positive_sims.clear();
             for (i, item) in items.iter().enumerate() {
                 if item.video.video_id == candidate.video.video_id {
                     continue; // a video never explains itself
                 }
                 match item.signal {
                     Signal::Disliked => worst_dislike = worst_dislike.max(row_sims[i]),
-                    _ => positives.push((row_sims[i], i)),
+                    _ => {
+                        positive_sims.push(row_sims[i]);
+                        // The reason names the closest video, liked and recent ones first.
+                        let s = f64::from(row_sims[i]) + 0.01 * weights[i];
+                        if closest.is_none_or(|(best, _)| s > best) {
+                            closest = Some((s, i));
+                        }
+                    }
                 }
             }
-            let k = self.top_k.max(1);
-            if positives.len() > k {
-                positives.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
-                positives.truncate(k);
-            }
-            positives.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let history_z = if positives.is_empty() {
-                0.0
-            } else {
-                let total: f64 = positives.iter().map(|&(_, i)| weights[i]).sum();
-                let mean = positives.iter().map(|&(s, i)| f64::from(s) * weights[i]).sum::<f64>() / total;
-                (mean as f32 - cal.history_center) / cal.history_spread
-            };
-            let dislike_z = (worst_dislike - cal.history_center) / cal.history_spread;
-            let channel = profile.channel(&candidate.video);
-            let affinity =
-                LIKED_CHANNEL * ln1p(channel.liked) + WATCHED_CHANNEL * ln1p(channel.watched) - DISLIKED_CHANNEL * ln1p(channel.disliked);
-            let logit = HISTORY_GAIN * history_z - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) + affinity + INTEREST_BIAS;
-            let closest = positives
-                .first()
-                .map(|&(s, i)| (items[i].video.title.clone(), items[i].signal, (s - cal.history_center) / cal.history_spread));
+            rows.push(interest::features(profile, candidate, now, row_sims, &mut positive_sims, &recent, &cal));
+            let closest = closest
+                .map(|(_, i)| (items[i].video.title.clone(), items[i].signal, (row_sims[i] - cal.history_center) / cal.history_spread));
+            found.push((closest, worst_dislike));
+        }
+        interest::standardise_in_slate(&mut rows);
 
+        let mut out = Vec::with_capacity(candidates.len());
+        for (row, (candidate, (closest, worst_dislike))) in candidates.iter().zip(found).enumerate() {
+            let channel = profile.channel(&candidate.video);
+            let dislike_z = (worst_dislike - cal.history_center) / cal.history_spread;
+            let logit =
+                self.interest.logit(&rows[row]) - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) - DISLIKED_CHANNEL * ln1p(channel.disliked);
             let (productive, context_match) = if ctx_vector.is_some() {
                 let z = match background_sims.get(row) {
                     Some(b) => (ctx_sims[row] - b - cal.relative_center) / cal.relative_spread,
@@ -281,7 +284,7 @@ impl ColdStart {
             } else {
                 (0.5, None)
             };
-            out.push(Evidence { interest: sigmoid(logit), productive, channel, closest, context_match });
+            out.push(Evidence { interest: sigmoid(logit), features: rows[row], productive, channel, closest, context_match });
         }
         Ok(out)
     }

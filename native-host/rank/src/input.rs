@@ -5,6 +5,7 @@
 //! serving embed exactly the same strings.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use vrdndi_protocol::{ContextEvent, Video};
@@ -198,6 +199,12 @@ pub struct UserProfile {
     item_index: HashMap<(String, Signal), usize>,
     counted: HashSet<(String, Signal)>,
     channels: HashMap<String, ChannelStats>,
+    /// Per channel key, when each distinct watched or liked video of it was last seen.
+    channel_times: HashMap<String, Vec<DateTime<Utc>>>,
+    /// The latest watch or like.
+    latest: Option<DateTime<Utc>>,
+    /// The normalised mean of the items' embeddings (watched and liked), made on first use.
+    centroid: OnceLock<Option<Vec<f32>>>,
 }
 
 impl UserProfile {
@@ -212,7 +219,8 @@ impl UserProfile {
         if let Some(first) = self.items.first() {
             check_dimension(&item.embedding, first.embedding.len(), || format!("the embedding of history video {}", item.video.video_id))?;
         }
-        self.count(&item.video, item.signal);
+        self.count(&item.video, item.signal, item.at);
+        self.centroid = OnceLock::new();
         let key = (item.video.video_id.clone(), item.signal);
         match self.item_index.get(&key) {
             Some(&i) => {
@@ -229,18 +237,69 @@ impl UserProfile {
     }
 
     /// Counts a history record for its channel without an embedding (history too long to embed).
-    pub fn count(&mut self, video: &Video, signal: Signal) {
+    /// `at` is when the person last watched or rated it, for the channel's recency.
+    pub fn count(&mut self, video: &Video, signal: Signal, at: Option<DateTime<Utc>>) {
         if !self.counted.insert((video.video_id.clone(), signal)) {
             return;
         }
         for key in channel_keys(video) {
-            let stats = self.channels.entry(key).or_default();
+            let stats = self.channels.entry(key.clone()).or_default();
             match signal {
                 Signal::Watched => stats.watched += 1,
                 Signal::Liked => stats.liked += 1,
                 Signal::Disliked => stats.disliked += 1,
             }
+            if let (Some(at), Signal::Watched | Signal::Liked) = (at, signal) {
+                self.channel_times.entry(key).or_default().push(at);
+            }
         }
+        if let (Some(at), Signal::Watched | Signal::Liked) = (at, signal) {
+            self.latest = self.latest.max(Some(at));
+        }
+    }
+
+    /// The time the history's recency is measured from at `now`: `now`, or a day after the latest
+    /// watch or like when that was longer ago (a Takeout imported long after it was made, or a
+    /// person back after a year away). "Lately" then means lately in the person's own viewing.
+    pub fn recency_reference(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.latest {
+            Some(latest) if latest < now => now.min(latest + chrono::Duration::days(1)),
+            _ => now,
+        }
+    }
+
+    /// When the person last watched or liked something of `video`'s channel, before `now`.
+    pub fn channel_last_seen(&self, video: &Video, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.channel_times_of(video)?.iter().copied().filter(|&t| t < now).max()
+    }
+
+    /// The channel's distinct watched or liked videos before `now`, each weighing
+    /// `0.5^(age / half_life_days)`.
+    pub fn channel_decayed(&self, video: &Video, now: DateTime<Utc>, half_life_days: f64) -> f64 {
+        self.channel_times_of(video).map_or(0.0, |times| {
+            times.iter().filter(|&&t| t < now).map(|&t| 0.5f64.powf((now - t).num_seconds() as f64 / 86_400.0 / half_life_days)).sum()
+        })
+    }
+
+    fn channel_times_of(&self, video: &Video) -> Option<&Vec<DateTime<Utc>>> {
+        channel_keys(video).iter().find_map(|k| self.channel_times.get(k))
+    }
+
+    /// The normalised mean embedding of the watched and liked items (each once), if any.
+    pub fn centroid(&self) -> Option<&[f32]> {
+        self.centroid
+            .get_or_init(|| {
+                let dim = self.dimension()?;
+                let mut mean = vec![0f64; dim];
+                for item in self.items.iter().filter(|i| i.signal != Signal::Disliked) {
+                    for (m, x) in mean.iter_mut().zip(&item.embedding) {
+                        *m += f64::from(*x);
+                    }
+                }
+                let norm = mean.iter().map(|x| x * x).sum::<f64>().sqrt();
+                (norm > 0.0).then(|| mean.iter().map(|x| (x / norm) as f32).collect())
+            })
+            .as_deref()
     }
 
     pub fn items(&self) -> &[ProfileItem] {
@@ -345,7 +404,7 @@ mod tests {
                 .add_item(ProfileItem { video: video.clone(), signal: Signal::Liked, at: None, embedding: vec![1.0, 0.0] })
                 .expect("adds");
         }
-        profile.count(&video, Signal::Watched);
+        profile.count(&video, Signal::Watched, None);
         let mut tile = Video::new("bbbbbbbbbbb", "other");
         tile.channel = Some("fireship ".into());
         assert_eq!(profile.channel(&tile), ChannelStats { watched: 1, liked: 1, disliked: 0 });

@@ -16,9 +16,12 @@ mod combine;
 mod error;
 mod features;
 mod input;
+pub mod interest;
+pub mod logistic;
 mod metrics;
 mod model;
 mod net;
+pub mod profile;
 mod ranker;
 mod reasons;
 mod rng;
@@ -33,9 +36,11 @@ pub use input::{
     channel_keys, context_text, select_context_events, video_text, Candidate, ChannelStats, Context, ContextToken, ProfileItem, Signal,
     UserProfile, DEFAULT_LOOKBACK, DEFAULT_MAX_EVENTS,
 };
+pub use interest::{Features, InterestWeights, FEATURE_NAMES};
 pub use metrics::{auc, head_metrics, HeadMetrics, MeanMetrics};
 pub use model::{model_exists, LabelCounts, Model, ModelConfig, CONFIG_FILE};
 pub use net::NetConfig;
+pub use profile::HistoryEntry;
 pub use ranker::{order, Ranker, BLEND_LABELS};
 pub use reasons::MAX_REASONS;
 pub use train::{

@@ -11,6 +11,7 @@ use crate::cold::ColdStart;
 use crate::combine::{final_score, Preferences};
 use crate::error::{RankError, Result};
 use crate::input::{check_dimension, check_vector, Candidate, Context, UserProfile};
+use crate::interest::InterestWeights;
 use crate::model::{model_exists, Model};
 use crate::reasons::reasons;
 
@@ -56,6 +57,24 @@ impl Ranker {
     pub fn with_background(mut self, embeddings: &[Vec<f32>]) -> Result<Self> {
         self.cold.set_background(embeddings)?;
         Ok(self)
+    }
+
+    /// Combines the interest features with `weights` (a person's own fit) instead of the prior.
+    pub fn with_interest(mut self, weights: InterestWeights) -> Result<Self> {
+        if !weights.is_valid() {
+            return Err(RankError::InvalidOption(format!(
+                "interest weights for {} features, {} needed",
+                weights.weights.len(),
+                crate::interest::FEATURES
+            )));
+        }
+        self.cold.interest = weights;
+        Ok(self)
+    }
+
+    /// Each candidate's interest features (as [`Ranker::score`] reads them), for fitting weights.
+    pub fn features(&self, profile: &UserProfile, context: &Context, candidates: &[Candidate]) -> Result<Vec<crate::Features>> {
+        Ok(self.cold.evidence(profile, context, candidates)?.into_iter().map(|e| e.features).collect())
     }
 
     pub fn model(&self) -> Option<&Model> {

@@ -77,6 +77,7 @@ mod tests {
     fn reasons_read_like_sentences() {
         let evidence = Evidence {
             interest: 0.8,
+            features: [0.0; crate::interest::FEATURES],
             productive: 0.7,
             channel: ChannelStats { watched: 9, liked: 4, disliked: 0 },
             closest: Some(("CSS Grid in 100 Seconds".into(), Signal::Watched, 2.0)),

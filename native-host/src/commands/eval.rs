@@ -14,7 +14,9 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use vrdndi_embed::{Embedder, EmbedderOptions, Precision};
-use vrdndi_eval::{context, plot, run_takeout, Embeddings, History, Pool, Progress, Split, Summary, TakeoutOptions, DEFAULT_CURVE};
+use vrdndi_eval::{
+    context, plot, run_takeout, Embeddings, History, Negatives, Pool, Progress, Split, Summary, TakeoutOptions, DEFAULT_CURVE,
+};
 
 use crate::config::{Config, Device};
 use crate::output;
@@ -41,8 +43,9 @@ pub struct TakeoutArgs {
     /// Where training ends: a date (2021-06-01, UTC) or the share of watches that train (0.8)
     #[arg(long, default_value = "0.8", value_parser = parse_split)]
     pub split: Split,
-    /// Where negatives come from: trending CSVs, or other people's Takeouts
-    #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+    /// Where negatives come from: trending CSVs, or Takeouts of people not evaluated
+    /// [default: the other evaluated people's watches]
+    #[arg(long, value_name = "FILE", num_args = 1..)]
     pub negatives: Vec<PathBuf>,
     /// Sampled negatives per slate
     #[arg(long, default_value_t = vrdndi_eval::DEFAULT_PER_SLATE)]
@@ -74,6 +77,9 @@ pub struct TakeoutArgs {
     /// Where embeddings are cached [default: DATA_DIR/cache/eval-embeddings]
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// Also fit the product's interest prior on every person's validation days and print it
+    #[arg(long, hide = true)]
+    pub fit_prior: bool,
     /// Give every method the test day's own watches (proves the leak check catches a leak)
     #[arg(long, hide = true)]
     pub plant_leak: bool,
@@ -168,7 +174,7 @@ fn takeout(config: &Config, args: TakeoutArgs) -> anyhow::Result<()> {
     let mut progress = Stderr { last: Instant::now(), started };
     progress.stage("reading histories and negatives");
     let histories = args.paths.iter().map(|p| History::load(p)).collect::<Result<Vec<History>, _>>()?;
-    let pool = Pool::load(&args.negatives, args.seed)?;
+    let pool = if args.negatives.is_empty() { None } else { Some(Pool::load(&args.negatives, args.seed)?) };
     let embedder = embedder(config, args.int8)?;
     let mut embeddings = cache(config, args.cache_dir.as_deref(), embedder.model_key())?;
     let curve = match (&args.curve, &args.plot) {
@@ -184,11 +190,13 @@ fn takeout(config: &Config, args: TakeoutArgs) -> anyhow::Result<()> {
         resamples: args.resamples,
         learned: !args.no_learned,
         curve,
+        fit_prior: args.fit_prior,
         plant_leak: args.plant_leak,
         ..TakeoutOptions::default()
     };
     let load_s = started.elapsed().as_secs_f64();
-    let report = run_takeout(histories, &pool, &embedder, &mut embeddings, &options, &mut progress)?;
+    let negatives = pool.as_ref().map_or(Negatives::OtherPeople, Negatives::Pool);
+    let report = run_takeout(histories, negatives, &embedder, &mut embeddings, &options, &mut progress)?;
     if let Some(path) = &args.plot {
         let curve = report.curve.as_ref().context("the curve was not computed")?;
         let users: Vec<&str> = report.users.iter().map(|u| u.user.as_str()).collect();

@@ -3,9 +3,10 @@
 //! path as the browser's homepage.
 //!
 //! Each line of the file is one video as the protocol writes it (`video_id`, `title`, `channel`,
-//! ...). A line that is not one is reported with its number and skipped: the rest is scored. Long
-//! files go in several requests under the frame cap; scores do not depend on the slate, so the
-//! order across requests is the order of the scores.
+//! ...). A line that is not one is reported with its number and skipped: the rest is scored. The
+//! file is one slate, as a Home page is: some features are standardised within it
+//! (`vrdndi_rank::interest`). Files longer than [`BATCH_TILES`] go in several requests under the
+//! frame cap, each a slate of its own.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};

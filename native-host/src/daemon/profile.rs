@@ -1,9 +1,10 @@
 //! The person's profile as the cold start reads it, built from the store: imported history
 //! (watches, likes, dislikes), labels, and watch events.
 //!
-//! Channel counts come from all of it. Embeddings only from a bounded recent set (the last
-//! [`RECENT_WATCHED`] watched, up to [`RECENT_LIKED`] liked and [`RECENT_DISLIKED`] disliked):
-//! a 10,000-video history would take minutes to embed on two cores, and old watches say less.
+//! Which records count and which are embedded is `vrdndi_rank::profile`, shared with the
+//! evaluation: channel counts from all of it, vectors for the latest tens of thousands (in
+//! practice the whole history; a 10,000-video history takes about a minute to embed on two
+//! cores, in the background, in chunks so the profile grows as it goes).
 //!
 //! A build has two steps. The first reads the store and the cached vectors only (milliseconds)
 //! and is used at once: a ranking right after an import or a like already counts it (a ranking
@@ -18,31 +19,20 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use vrdndi_embed::TextKind;
 use vrdndi_protocol::{FeedbackKind, HistoryKind, Video, VideoKind};
-use vrdndi_rank::{video_text, ProfileItem, Signal, UserProfile};
+use vrdndi_rank::profile::{assemble, embedded_entries};
+use vrdndi_rank::{video_text, HistoryEntry, Signal, UserProfile};
 use vrdndi_store::{Store, StoreError};
 
 use super::embeddings::{Embeddings, EmbeddingsError, Priority};
 
-/// How many of the most recently watched videos are embedded.
-pub const RECENT_WATCHED: usize = 300;
-/// How many of the most recently liked videos are embedded.
-pub const RECENT_LIKED: usize = 300;
-/// How many of the most recently disliked videos are embedded.
-pub const RECENT_DISLIKED: usize = 100;
+/// Titles embedded per step of the background embedding of the history.
+const HISTORY_CHUNK: usize = 512;
 /// A watch event counts as watched from this fraction of the video (YouTube's own ~half).
 pub const WATCHED_FRACTION: f32 = 0.5;
 
-/// What the person did with one video, and when.
-#[derive(Debug, Clone)]
-struct Record {
-    video: Video,
-    signal: Signal,
-    at: Option<DateTime<Utc>>,
-}
-
 /// Every signal in the store, newest first per signal, one record per video and signal.
-fn gather(store: &Store) -> Result<Vec<Record>, StoreError> {
-    let mut latest: HashMap<(String, Signal), Record> = HashMap::new();
+fn gather(store: &Store) -> Result<Vec<HistoryEntry>, StoreError> {
+    let mut latest: HashMap<(String, Signal), HistoryEntry> = HashMap::new();
     let mut keep = |video: Video, signal: Signal, at: Option<DateTime<Utc>>| {
         // Ads are not chosen by the person: they say nothing about their taste.
         if video.kind == VideoKind::Ad || !Video::is_valid_id(&video.video_id) {
@@ -52,7 +42,7 @@ fn gather(store: &Store) -> Result<Vec<Record>, StoreError> {
         match latest.get_mut(&key) {
             Some(old) if old.at >= at => {}
             _ => {
-                latest.insert(key, Record { video, signal, at });
+                latest.insert(key, HistoryEntry { video, signal, at });
             }
         }
     };
@@ -79,7 +69,7 @@ fn gather(store: &Store) -> Result<Vec<Record>, StoreError> {
             keep(video, Signal::Watched, Some(watch.at));
         }
     }
-    let mut records: Vec<Record> = latest.into_values().collect();
+    let mut records: Vec<HistoryEntry> = latest.into_values().collect();
     records.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.video.video_id.cmp(&b.video.video_id)));
     Ok(records)
 }
@@ -103,39 +93,6 @@ fn label_signals(store: &Store) -> Result<HashMap<String, (Signal, DateTime<Utc>
         state.insert(label.video_id, signal.map(|s| (s, label.at)));
     }
     Ok(state.into_iter().filter_map(|(id, s)| s.map(|s| (id, s))).collect())
-}
-
-/// The records whose vectors the profile holds: the most recent of each signal, up to its cap.
-fn recent(records: &[Record]) -> Vec<&Record> {
-    let mut left = [(Signal::Watched, RECENT_WATCHED), (Signal::Liked, RECENT_LIKED), (Signal::Disliked, RECENT_DISLIKED)];
-    records
-        .iter()
-        .filter(|r| !r.video.title.trim().is_empty())
-        .filter(|r| match left.iter_mut().find(|(s, _)| *s == r.signal) {
-            Some((_, n)) if *n > 0 => {
-                *n -= 1;
-                true
-            }
-            _ => false,
-        })
-        .collect()
-}
-
-/// A profile of every record's counts plus the recent records that have a vector.
-fn assemble(records: &[Record], vectors: &HashMap<String, Vec<f32>>) -> UserProfile {
-    let mut profile = UserProfile::new();
-    for record in recent(records) {
-        if let Some(embedding) = vectors.get(&video_text(&record.video)) {
-            let item = ProfileItem { video: record.video.clone(), signal: record.signal, at: record.at, embedding: embedding.clone() };
-            if let Err(e) = profile.add_item(item) {
-                tracing::warn!("history item left out of the profile: {e}");
-            }
-        }
-    }
-    for record in records {
-        profile.count(&record.video, record.signal);
-    }
-    profile
 }
 
 #[derive(Default)]
@@ -212,7 +169,7 @@ impl Profiles {
 
     /// Reads the store and the cached vectors into a new profile, when it is stale or `force`;
     /// returns the recent records that have no vector yet.
-    fn refresh(&self, store: &Store, embeddings: &Embeddings, force: bool) -> Vec<Record> {
+    fn refresh(&self, store: &Store, embeddings: &Embeddings, force: bool) -> Vec<HistoryEntry> {
         let mut state = self.lock();
         while state.reading {
             state = self.read_done.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -241,10 +198,13 @@ impl Profiles {
         missing
     }
 
-    /// Embeds the history [`Profiles::refresh`] found without vectors, then reads the profile
-    /// again; repeats while new history arrived meanwhile.
-    fn embed_history(&self, store: &Store, embeddings: &Embeddings, mut missing: Vec<Record>) {
+    /// Embeds the history [`Profiles::refresh`] found without vectors, newest first and
+    /// [`HISTORY_CHUNK`] titles at a time, reading the profile again after each chunk (so a long
+    /// import improves the ranking as it goes, and `vrdndi status` counts the embeddings rise);
+    /// repeats while new history arrived meanwhile.
+    fn embed_history(&self, store: &Store, embeddings: &Embeddings, mut missing: Vec<HistoryEntry>) {
         loop {
+            missing.truncate(HISTORY_CHUNK);
             let texts: Vec<String> = missing.iter().map(|r| video_text(&r.video)).collect();
             let started = std::time::Instant::now();
             let embedded = embeddings.embed(&texts, TextKind::Passage, Priority::Background);
@@ -269,9 +229,9 @@ impl Profiles {
 }
 
 /// The profile from the store and the cached vectors, and the recent records still to embed.
-fn read(store: &Store, embeddings: &Embeddings) -> Result<(UserProfile, Vec<Record>), ProfileError> {
+fn read(store: &Store, embeddings: &Embeddings) -> Result<(UserProfile, Vec<HistoryEntry>), ProfileError> {
     let records = gather(store)?;
-    let recent: Vec<Record> = recent(&records).into_iter().cloned().collect();
+    let recent: Vec<HistoryEntry> = embedded_entries(&records).into_iter().cloned().collect();
     let texts: Vec<String> = recent.iter().map(|r| video_text(&r.video)).collect();
     let cached = embeddings.cached(&texts, TextKind::Passage)?;
     let mut vectors = HashMap::new();
@@ -284,7 +244,10 @@ fn read(store: &Store, embeddings: &Embeddings) -> Result<(UserProfile, Vec<Reco
             None => missing.push(record),
         }
     }
-    let profile = assemble(&records, &vectors);
+    let (profile, left_out) = assemble(&records, &vectors);
+    for e in left_out {
+        tracing::warn!("history item left out of the profile: {e}");
+    }
     tracing::info!(records = records.len(), embedded = profile.items().len(), to_embed = missing.len(), "profile read");
     Ok((profile, missing))
 }
@@ -363,21 +326,68 @@ mod tests {
         );
         assert_eq!(records[2].at, Some(t("2024-01-02T00:00:00Z")), "the latest watch is kept");
 
-        let profile = assemble(&records, &HashMap::from([(video_text(&records[1].video), vec![1.0, 0.0])]));
+        let (profile, _) = assemble(&records, &HashMap::from([(video_text(&records[1].video), vec![1.0, 0.0])]));
         assert_eq!(profile.items().len(), 1, "only the embedded record is an item");
         let tile = video("fffffffffff", "New", "no boilerplate");
         let stats = profile.channel(&tile);
         assert_eq!((stats.watched, stats.liked, stats.disliked), (1, 1, 0), "every record is counted");
     }
 
+    /// The daemon's profile and the evaluation's, made from the same real history, are the same
+    /// profile and score a slate identically: every number `vrdndi eval takeout` reports for
+    /// Vrdndi is the number the daemon would rank with (given the same vectors).
     #[test]
-    fn the_recent_set_is_capped_per_signal() {
-        let records: Vec<Record> = (0..RECENT_WATCHED + 5)
-            .map(|i| Record { video: video(&format!("{i:011}"), "t", "c"), signal: Signal::Watched, at: None })
-            .chain((0..3).map(|i| Record { video: video(&format!("L{i:010}"), "t", "c"), signal: Signal::Liked, at: None }))
+    fn the_evaluation_ranks_with_the_daemons_profile() {
+        let shared = std::env::var_os("VRDNDI_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+        let history = vrdndi_eval::History::load(&shared.join("data/B1-takeout-watch-histories/user6_tunaerol/watch-history.json"))
+            .expect("the shared user6 history (set VRDNDI_SHARED)");
+        let split = history.watches.len() * 4 / 5;
+        let (past_watches, later) = history.watches.split_at(split);
+        let at = later[0].at;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(dir.path()).expect("store");
+        let records: Vec<HistoryRecord> = past_watches
+            .iter()
+            .map(|w| HistoryRecord { kind: HistoryKind::Watch, video: Some(w.video.clone()), text: None, channel_id: None, at: Some(w.at) })
             .collect();
-        let picked = recent(&records);
-        assert_eq!(picked.iter().filter(|r| r.signal == Signal::Watched).count(), RECENT_WATCHED);
-        assert_eq!(picked.iter().filter(|r| r.signal == Signal::Liked).count(), 3);
+        store.import_history("takeout", &records).expect("import");
+
+        // Vectors: a fixed function of the text, the same for both paths.
+        let vector = |text: &str| {
+            let mut v: Vec<f32> = (0..8u32)
+                .map(|i| ((text.len() as u32 * 31 + i * 17 + text.bytes().map(u32::from).sum::<u32>() * (i + 1)) % 97) as f32 - 48.0)
+                .collect();
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.iter_mut().for_each(|x| *x /= norm);
+            v
+        };
+        let records = gather(&store).expect("gathers");
+        let vectors: HashMap<String, Vec<f32>> = records.iter().map(|r| (video_text(&r.video), vector(&video_text(&r.video)))).collect();
+        let (daemon, left_out) = assemble(&records, &vectors);
+        assert!(left_out.is_empty());
+
+        let past_vectors: Vec<Vec<f32>> = past_watches.iter().map(|w| vector(&video_text(&w.video))).collect();
+        let refs: Vec<&[f32]> = past_vectors.iter().map(Vec::as_slice).collect();
+        let past = vrdndi_eval::methods::Past::new(at, past_watches, &refs).expect("past");
+        let evaluated = vrdndi_eval::methods::Vrdndi::profile(&past).expect("profile");
+
+        assert_eq!(daemon.items().len(), evaluated.items().len());
+        let candidates: Vec<vrdndi_rank::Candidate> = later
+            .iter()
+            .take(40)
+            .chain(past_watches.iter().rev().take(10))
+            .map(|w| vrdndi_rank::Candidate { video: w.video.clone(), embedding: vector(&video_text(&w.video)) })
+            .collect();
+        let ranker = vrdndi_rank::Ranker::cold_start("multilingual-e5-small@test");
+        let context = vrdndi_rank::Context::empty(at, chrono::FixedOffset::east_opt(0).expect("utc"));
+        let prefs = vrdndi_rank::Preferences::default();
+        let by_daemon = ranker.score(&daemon, &context, &candidates, &prefs).expect("daemon scores");
+        let by_eval = ranker.score(&evaluated, &context, &candidates, &prefs).expect("eval scores");
+        assert_eq!(by_daemon, by_eval);
+        let features = ranker.features(&daemon, &context, &candidates).expect("features");
+        assert!(features.iter().any(|f| f[0] == 1.0) && features.iter().any(|f| f[0] == 0.0), "known and unknown channels on the slate");
     }
 }

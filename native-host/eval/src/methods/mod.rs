@@ -2,6 +2,7 @@
 //! slate's embedded candidates and the [`Past`], which holds only what happened before the day.
 
 mod baselines;
+pub mod logistic;
 mod similarity;
 mod vrdndi;
 
@@ -15,6 +16,7 @@ use crate::error::Result;
 use crate::history::Watch;
 
 pub use baselines::{ChannelAffinity, Popularity, Random, Recency};
+pub use logistic::LogisticBlend;
 pub use similarity::{Centroid, ItemKnn, DEFAULT_NEIGHBOURS};
 pub use vrdndi::Vrdndi;
 

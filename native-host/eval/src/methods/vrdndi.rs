@@ -3,7 +3,10 @@
 //! context, so the context is empty (productive is then neutral and the order is interest's).
 
 use chrono::{Offset, Utc};
-use vrdndi_rank::{Candidate, Context, Preferences, ProfileItem, Ranker, Signal, UserProfile};
+use std::collections::HashMap;
+
+use vrdndi_rank::profile::assemble;
+use vrdndi_rank::{video_text, Candidate, Context, HistoryEntry, Preferences, Ranker, Signal, UserProfile};
 
 use super::{Method, Past};
 use crate::error::Result;
@@ -21,18 +24,18 @@ impl Vrdndi {
         Vrdndi { name: name.into(), ranker, preferences: Preferences::default() }
     }
 
-    /// The profile the ranker reads: every distinct past video as watched at its latest watch.
+    /// The profile the ranker reads, built as the daemon builds it (`vrdndi_rank::profile`):
+    /// every distinct past video as watched at its latest watch.
     pub fn profile(past: &Past<'_>) -> Result<UserProfile> {
-        let mut profile = UserProfile::new();
-        for v in &past.videos {
-            profile.add_item(ProfileItem {
-                video: v.video.clone(),
-                signal: Signal::Watched,
-                at: Some(v.last_at),
-                embedding: v.embedding.to_vec(),
-            })?;
+        let mut entries: Vec<HistoryEntry> =
+            past.videos.iter().map(|v| HistoryEntry { video: v.video.clone(), signal: Signal::Watched, at: Some(v.last_at) }).collect();
+        entries.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.video.video_id.cmp(&b.video.video_id)));
+        let vectors: HashMap<String, Vec<f32>> = past.videos.iter().map(|v| (video_text(v.video), v.embedding.to_vec())).collect();
+        let (profile, left_out) = assemble(&entries, &vectors);
+        match left_out.into_iter().next() {
+            Some(e) => Err(e.into()),
+            None => Ok(profile),
         }
-        Ok(profile)
     }
 }
 

@@ -138,7 +138,7 @@ impl Embedder {
         let order = batch_order(&lengths, self.sort_by_length);
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); texts.len()];
         let mut session = self.session.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        for rows in order.chunks(self.effective_batch_size()) {
+        for rows in order.chunks(self.batch_size) {
             let batch = build_batch(&ids, rows, self.pad_id);
             let vectors = self.run(&mut session, &batch)?;
             for (row, vector) in batch.rows.iter().zip(vectors) {
@@ -146,19 +146,6 @@ impl Embedder {
             }
         }
         Ok(out)
-    }
-
-    /// Texts per model call. The int8 graph is dynamically quantised: each activation's scale is
-    /// taken over the whole batch, so a title's vector would depend on the titles it was batched
-    /// with (cosine down to 0.995 between batch 1 and 32). Alone, a title always gets the same
-    /// vector, and a cached vector is the vector it would get today; on two cores this costs little,
-    /// as a lone title also carries no padding (BENCHMARKS.md).
-    fn effective_batch_size(&self) -> usize {
-        if self.precision == Precision::Int8 {
-            1
-        } else {
-            self.batch_size
-        }
     }
 
     /// Changes the number of texts per model call (benchmarks compare batch sizes on one loaded

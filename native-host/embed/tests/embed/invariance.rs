@@ -23,28 +23,6 @@ fn batch_size_does_not_change_the_output() {
     assert_same(&one, &many, "batch 1 vs 32");
 }
 
-/// Dynamic int8 quantisation scales by batch: the embedder runs it one title at a time, so a
-/// title's (cached) vector never depends on its company.
-#[test]
-fn batch_size_does_not_change_the_int8_output() {
-    let int8 = |batch| {
-        Embedder::new(
-            EmbedderOptions::new(EmbeddingModel::MultilingualE5Small)
-                .with_models_dir(common::models_dir())
-                .with_threads(2)
-                .with_batch_size(batch)
-                .with_precision(Precision::Int8),
-        )
-        .expect("the int8 model (scripts/deps.sh makes it)")
-    };
-    let titles = trending_titles(40).expect("titles");
-    let one = int8(1).embed_passages(&titles).expect("batch 1");
-    let many = int8(32).embed_passages(&titles).expect("batch 32");
-    assert_same(&one, &many, "int8 batch 1 vs 32");
-    let alone = int8(32).embed_passages(&titles[5..6]).expect("alone");
-    assert_same(&alone, &one[5..6], "int8 alone vs in company");
-}
-
 #[test]
 fn length_sorting_only_changes_the_work_not_the_order() {
     let titles = trending_titles(50).expect("titles");

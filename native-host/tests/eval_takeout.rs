@@ -17,7 +17,8 @@ use serde_json::Value;
 use test_env::{model_env, shared_data};
 
 const VRDNDI: &str = env!("CARGO_BIN_EXE_vrdndi");
-const METHODS: [&str; 8] = ["random", "popularity", "recency", "channel", "centroid", "item-knn", "vrdndi-cold", "vrdndi-learned"];
+const METHODS: [&str; 9] =
+    ["random", "popularity", "recency", "channel", "centroid", "item-knn", "logistic", "vrdndi-cold", "vrdndi-learned"];
 const METRICS: [&str; 4] = ["ndcg@10", "recall@10", "mrr", "auc"];
 
 fn eval(data_dir: &Path, extra: &[&str]) -> Value {
@@ -102,6 +103,47 @@ fn a_real_history_is_ranked_by_every_method_without_leaking_and_a_planted_leak_i
     let honest = number(&report["methods"]["item-knn"]["ndcg@10"]["mean"]);
     let leaked = number(&planted["methods"]["item-knn"]["ndcg@10"]["mean"]);
     assert!(leaked > honest + 0.05, "item-knn nDCG@10 {honest} honest, {leaked} leaked");
+}
+
+/// The default: each person's negatives are the other people's real watches, the logistic
+/// baseline is fitted on validation days before the split, and popularity cannot separate a
+/// person's own watches from the others' by construction.
+#[test]
+fn without_negatives_files_each_person_is_ranked_against_the_others_watches() {
+    let (ort, models) = model_env();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let people = ["user6_tunaerol", "user9_OhadFarooqui"];
+    let output = Command::new(VRDNDI)
+        .env("ORT_DYLIB_PATH", ort)
+        .env("VRDNDI_MODELS_DIR", models)
+        .env_remove("VRDNDI_DEVICE")
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .args(["--device", "cpu", "eval", "takeout"])
+        .args(people.map(|p| shared_data(&format!("B1-takeout-watch-histories/{p}/watch-history.json"))))
+        .args(["--max-days", "2", "--per-slate", "20", "--resamples", "100", "--no-learned", "--fit-prior", "--json"])
+        .output()
+        .expect("runs vrdndi");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "vrdndi eval failed: {stderr}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not the JSON report ({e}); {stderr}"));
+    for (i, user) in report["users"].as_array().expect("users").iter().enumerate() {
+        let sources: Vec<&str> =
+            user["negatives"]["sources"].as_array().expect("sources").iter().filter_map(|s| s["file"].as_str()).collect();
+        assert_eq!(sources, [people[1 - i]], "{}'s negatives come from the other person only", people[i]);
+        assert!(number(&user["validation_days"]) > 0.0, "{user}");
+        for method in ["logistic", "vrdndi-cold", "vrdndi-unseen"] {
+            let ndcg = number(&user["methods"][method]["ndcg@10"]["mean"]);
+            assert!((0.0..=1.0).contains(&ndcg), "{method}: {ndcg}");
+        }
+        // Counted over everyone, a positive has its watcher as a negative has its own: not the
+        // perfect inverse separator (AUC 0) that counting only the others gives.
+        let popularity = number(&user["methods"]["popularity"]["auc"]["mean"]);
+        assert!(popularity > 0.25, "popularity AUC {popularity} for {}", people[i]);
+    }
+    let prior = &report["prior"];
+    assert_eq!(prior["weights"].as_array().map(Vec::len), Some(vrdndi_rank::interest::FEATURES), "{prior}");
+    assert!(report["comparisons"].as_array().expect("comparisons").iter().any(|c| c["baseline"] == "logistic"));
 }
 
 #[test]

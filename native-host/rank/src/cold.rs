@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::input::{Candidate, ChannelStats, Context, Signal, UserProfile};
-use crate::interest::{self, Features, InterestWeights, RECENT_ITEMS};
+use crate::interest::{self, Features, InterestWeights, Similarity, RECENT_ITEMS};
 
 /// Where cosine similarities of one embedder sit: the typical value for unrelated texts and its
 /// spread. e5 models put almost everything between 0.7 and 0.9, so raw cosines mean little.
@@ -67,10 +67,6 @@ impl Calibration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColdStart {
     pub calibration: Calibration,
-    /// A history item's weight halves every this many days (recency).
-    pub half_life_days: f64,
-    /// The least weight an old item keeps, so long histories still count.
-    pub min_recency: f64,
     /// A context event's weight halves every this many minutes before the ranking time.
     pub context_half_life_min: f64,
     /// The normalised mean embedding of [`BACKGROUND_ACTIVITIES`], when set.
@@ -130,13 +126,10 @@ pub const BACKGROUND_ACTIVITIES: &[&str] = &[
 ];
 
 impl Default for ColdStart {
-    /// History half-life 180 days (floor 0.2; it orders the reasons' closest video), context
-    /// half-life 90 minutes, the interest prior.
+    /// Context half-life 90 minutes, the interest prior.
     fn default() -> Self {
         ColdStart {
             calibration: Calibration::for_embedder("multilingual-e5-small"),
-            half_life_days: 180.0,
-            min_recency: 0.2,
             context_half_life_min: 90.0,
             background: None,
             interest: InterestWeights::prior(),
@@ -149,8 +142,6 @@ impl Default for ColdStart {
 const DISLIKED_GAIN: f32 = 1.0;
 const DISLIKED_CHANNEL: f32 = 1.2;
 const CONTEXT_GAIN: f32 = 1.5;
-/// Weight of a liked history video relative to a watched one.
-const LIKED_WEIGHT: f64 = 2.0;
 
 /// What the cold start found for one candidate: its scores and the facts behind them.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,23 +190,8 @@ impl ColdStart {
         let cand: Vec<f32> = candidates.iter().flat_map(|c| c.embedding.iter().copied()).collect();
         let items = profile.items();
         let now = context.at();
-        let weights: Vec<f64> = items
-            .iter()
-            .map(|item| {
-                let base = match item.signal {
-                    Signal::Liked => LIKED_WEIGHT,
-                    Signal::Watched => 1.0,
-                    Signal::Disliked => 1.0,
-                };
-                let recency = item.at.map_or(0.5, |at| {
-                    let days = (now - at).num_seconds().max(0) as f64 / 86_400.0;
-                    0.5f64.powf(days / self.half_life_days)
-                });
-                base * recency.max(self.min_recency)
-            })
-            .collect();
-        let profile_matrix: Vec<f32> = items.iter().flat_map(|i| i.embedding.iter().copied()).collect();
-        let sims = cosine_matrix(&cand, &profile_matrix, dim)?;
+        let cal = self.calibration;
+        let similarities = self.similarities(profile, candidates, dim)?;
 
         let (ctx_vector, ctx_weights) = self.context_vector(context, dim);
         let token_matrix: Vec<f32> = context.tokens().iter().flat_map(|t| t.embedding.iter().copied()).collect();
@@ -229,45 +205,16 @@ impl ColdStart {
             _ => Vec::new(),
         };
 
-        let cal = self.calibration;
-        let n_items = items.len();
         let n_tokens = context.tokens().len();
-        let recent = interest::recent_items(profile, RECENT_ITEMS);
-        let mut rows: Vec<Features> = Vec::with_capacity(candidates.len());
-        let mut found = Vec::with_capacity(candidates.len());
-        let mut positive_sims: Vec<f32> = Vec::with_capacity(n_items);
-        for (row, candidate) in candidates.iter().enumerate() {
-            let row_sims = &sims[row * n_items..(row + 1) * n_items];
-            let mut closest: Option<(f64, usize)> = None;
-            let mut worst_dislike = f32::NEG_INFINITY;
-            positive_sims.clear();
-            for (i, item) in items.iter().enumerate() {
-                if item.video.video_id == candidate.video.video_id {
-                    continue; // a video never explains itself
-                }
-                match item.signal {
-                    Signal::Disliked => worst_dislike = worst_dislike.max(row_sims[i]),
-                    _ => {
-                        positive_sims.push(row_sims[i]);
-                        // The reason names the closest video, liked and recent ones first.
-                        let s = f64::from(row_sims[i]) + 0.01 * weights[i];
-                        if closest.is_none_or(|(best, _)| s > best) {
-                            closest = Some((s, i));
-                        }
-                    }
-                }
-            }
-            rows.push(interest::features(profile, candidate, now, row_sims, &mut positive_sims, &recent, &cal));
-            let closest = closest
-                .map(|(_, i)| (items[i].video.title.clone(), items[i].signal, (row_sims[i] - cal.history_center) / cal.history_spread));
-            found.push((closest, worst_dislike));
-        }
+        let mut rows: Vec<Features> =
+            candidates.iter().zip(&similarities).map(|(c, similarity)| interest::features(profile, c, now, similarity)).collect();
         interest::standardise_in_slate(&mut rows);
 
         let mut out = Vec::with_capacity(candidates.len());
-        for (row, (candidate, (closest, worst_dislike))) in candidates.iter().zip(found).enumerate() {
+        for (row, (candidate, similarity)) in candidates.iter().zip(&similarities).enumerate() {
             let channel = profile.channel(&candidate.video);
-            let dislike_z = (worst_dislike - cal.history_center) / cal.history_spread;
+            let dislike_z = (similarity.worst_dislike - cal.history_center) / cal.history_spread;
+            let closest = similarity.closest.map(|(i, z)| (items[i].video.title.clone(), items[i].signal, z));
             let logit =
                 self.interest.logit(&rows[row]) - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) - DISLIKED_CHANNEL * ln1p(channel.disliked);
             let (productive, context_match) = if ctx_vector.is_some() {
@@ -287,6 +234,34 @@ impl ColdStart {
             out.push(Evidence { interest: sigmoid(logit), features: rows[row], productive, channel, closest, context_match });
         }
         Ok(out)
+    }
+
+    /// Each candidate's [`Similarity`] to the profile: from the profile's memory when this slate
+    /// (or these tiles) was scored before, else by one matrix product for the ones it lacks.
+    fn similarities(&self, profile: &UserProfile, candidates: &[Candidate], dim: usize) -> Result<Vec<Similarity>> {
+        let keys: Vec<String> = candidates.iter().map(|c| crate::input::video_text(&c.video)).collect();
+        let mut found = profile.remembered(&keys);
+        let missing: Vec<usize> = (0..candidates.len()).filter(|&i| found[i].is_none()).collect();
+        if missing.is_empty() {
+            return Ok(found.into_iter().flatten().collect());
+        }
+        let cand: Vec<f32> = missing.iter().flat_map(|&i| candidates[i].embedding.iter().copied()).collect();
+        let sims = match profile.matrix() {
+            Some(matrix) => cosine_rows(&cand, matrix, dim)?,
+            None => Vec::new(),
+        };
+        let n_items = profile.items().len();
+        let recent = interest::recent_items(profile, RECENT_ITEMS);
+        let mut scratch = Vec::with_capacity(n_items);
+        let mut computed = Vec::with_capacity(missing.len());
+        for (row, &i) in missing.iter().enumerate() {
+            let row_sims = &sims[row * n_items..(row + 1) * n_items];
+            let similarity = interest::similarity(profile, &candidates[i], row_sims, &recent, &self.calibration, &mut scratch);
+            found[i] = Some(similarity);
+            computed.push((keys[i].clone(), similarity));
+        }
+        profile.remember(computed);
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// The duration- and recency-weighted mean of the context embeddings, renormalised, with each
@@ -331,8 +306,16 @@ fn cosine_matrix(a: &[f32], b: &[f32], dim: usize) -> Result<Vec<f32>> {
     if a.is_empty() || b.is_empty() || dim == 0 {
         return Ok(Vec::new());
     }
-    let b_rows = b.len() / dim;
-    let bt = Tensor::from_slice(b, (b_rows, dim), &Device::Cpu)?.t()?;
+    cosine_rows(a, &Tensor::from_slice(b, (b.len() / dim, dim), &Device::Cpu)?, dim)
+}
+
+/// [`cosine_matrix`] against a `rows x dim` tensor made once (the profile's items).
+fn cosine_rows(a: &[f32], b: &Tensor, dim: usize) -> Result<Vec<f32>> {
+    if a.is_empty() || dim == 0 {
+        return Ok(Vec::new());
+    }
+    let b_rows = b.dim(0)?;
+    let bt = b.t()?;
     let mut out = Vec::with_capacity(a.len() / dim * b_rows);
     for chunk in a.chunks(1024 * dim) {
         let rows = chunk.len() / dim;

@@ -5,7 +5,7 @@
 //! serving embed exactly the same strings.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use vrdndi_protocol::{ContextEvent, Video};
@@ -81,6 +81,9 @@ pub fn select_context_events(events: &[ContextEvent], at: DateTime<Utc>, lookbac
     merged.sort_by_key(|e| e.start);
     merged
 }
+
+/// How many candidates' similarities a profile remembers at most.
+const REMEMBERED_SIMILARITIES: usize = 20_000;
 
 /// A video to score with the embedding of its [`video_text`].
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +208,12 @@ pub struct UserProfile {
     latest: Option<DateTime<Utc>>,
     /// The normalised mean of the items' embeddings (watched and liked), made on first use.
     centroid: OnceLock<Option<Vec<f32>>>,
+    /// Every item's embedding, row-major, made on first use: copying a whole history for each
+    /// ranking cost more than the ranking.
+    matrix: OnceLock<Option<candle_core::Tensor>>,
+    /// Each candidate text's [`crate::interest::Similarity`] to these items, once computed; shared
+    /// by the clones of one profile, new with any change to the items.
+    similarities: Arc<Mutex<HashMap<String, crate::interest::Similarity>>>,
 }
 
 impl UserProfile {
@@ -221,6 +230,8 @@ impl UserProfile {
         }
         self.count(&item.video, item.signal, item.at);
         self.centroid = OnceLock::new();
+        self.matrix = OnceLock::new();
+        self.similarities = Arc::default();
         let key = (item.video.video_id.clone(), item.signal);
         match self.item_index.get(&key) {
             Some(&i) => {
@@ -283,6 +294,34 @@ impl UserProfile {
 
     fn channel_times_of(&self, video: &Video) -> Option<&Vec<DateTime<Utc>>> {
         channel_keys(video).iter().find_map(|k| self.channel_times.get(k))
+    }
+
+    /// The remembered similarities of these candidate texts (None where not computed yet).
+    pub(crate) fn remembered(&self, keys: &[String]) -> Vec<Option<crate::interest::Similarity>> {
+        let memory = self.similarities.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        keys.iter().map(|k| memory.get(k).copied()).collect()
+    }
+
+    /// Remembers similarities for [`UserProfile::remembered`]; forgets all past
+    /// [`REMEMBERED_SIMILARITIES`] (a long feed session), as they are cheap to compute again.
+    pub(crate) fn remember(&self, computed: Vec<(String, crate::interest::Similarity)>) {
+        let mut memory = self.similarities.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if memory.len() + computed.len() > REMEMBERED_SIMILARITIES {
+            memory.clear();
+        }
+        memory.extend(computed);
+    }
+
+    /// The items' embeddings as one `items x dim` matrix, in [`UserProfile::items`] order (None
+    /// without items).
+    pub(crate) fn matrix(&self) -> Option<&candle_core::Tensor> {
+        self.matrix
+            .get_or_init(|| {
+                let dim = self.dimension()?;
+                let flat: Vec<f32> = self.items.iter().flat_map(|i| i.embedding.iter().copied()).collect();
+                candle_core::Tensor::from_vec(flat, (self.items.len(), dim), &candle_core::Device::Cpu).ok()
+            })
+            .as_ref()
     }
 
     /// The normalised mean embedding of the watched and liked items (each once), if any.

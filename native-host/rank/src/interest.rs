@@ -88,18 +88,72 @@ pub(crate) fn recent_items(profile: &UserProfile, n: usize) -> Vec<usize> {
     idx
 }
 
-/// The features of one candidate. `row_sims` are its cosines to every profile item, `positives`
-/// those of the watched and liked items other than itself (any order), `recent` the indices of
-/// [`recent_items`].
-pub(crate) fn features(
+/// What a candidate's cosines to the history say, which depends on the profile alone (not on the
+/// time or the slate): kept per profile, so a slate seen again costs no matrix product.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Calibrated mean of the [`NEIGHBOURS`] highest cosines to watched and liked videos.
+    pub knn: f32,
+    /// Calibrated highest cosine to the [`RECENT_ITEMS`] latest of them.
+    pub recently: f32,
+    /// Calibrated cosine to their centroid.
+    pub centroid: f32,
+    /// The closest watched or liked item (its index) and its calibrated cosine.
+    pub closest: Option<(usize, f32)>,
+    /// The highest cosine to a disliked video (raw; -inf without one).
+    pub worst_dislike: f32,
+}
+
+/// A candidate's [`Similarity`] from `row_sims`, its cosines to every profile item; `recent` are
+/// the indices of [`recent_items`], `scratch` a buffer reused across candidates.
+pub(crate) fn similarity(
     profile: &UserProfile,
     candidate: &Candidate,
-    now: DateTime<Utc>,
     row_sims: &[f32],
-    positives: &mut [f32],
     recent: &[usize],
     calibration: &Calibration,
-) -> Features {
+    scratch: &mut Vec<f32>,
+) -> Similarity {
+    let z = |cos: f32| (cos - calibration.history_center) / calibration.history_spread;
+    let items = profile.items();
+    let mut closest: Option<(usize, f32)> = None;
+    let mut worst_dislike = f32::NEG_INFINITY;
+    scratch.clear();
+    for (i, item) in items.iter().enumerate() {
+        if item.video.video_id == candidate.video.video_id {
+            continue; // a video never explains itself
+        }
+        let s = row_sims[i];
+        match item.signal {
+            Signal::Disliked => worst_dislike = worst_dislike.max(s),
+            _ => {
+                scratch.push(s);
+                if closest.is_none_or(|(_, best)| s > best) {
+                    closest = Some((i, s));
+                }
+            }
+        }
+    }
+    let knn = if scratch.is_empty() {
+        0.0
+    } else {
+        let k = NEIGHBOURS.min(scratch.len());
+        scratch.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        z(scratch[..k].iter().sum::<f32>() / k as f32)
+    };
+    let recently = recent
+        .iter()
+        .filter(|&&i| items[i].video.video_id != candidate.video.video_id)
+        .map(|&i| row_sims[i])
+        .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))))
+        .map_or(0.0, z);
+    let centroid = profile.centroid().map_or(0.0, |c| z(c.iter().zip(&candidate.embedding).map(|(a, b)| a * b).sum()));
+    Similarity { knn, recently, centroid, closest: closest.map(|(i, s)| (i, z(s))), worst_dislike }
+}
+
+/// The features of one candidate at `now`, from its channel's history and its [`Similarity`];
+/// the within-slate ones are 0 until [`standardise_in_slate`].
+pub(crate) fn features(profile: &UserProfile, candidate: &Candidate, now: DateTime<Utc>, similarity: &Similarity) -> Features {
     let now = profile.recency_reference(now);
     let video = &candidate.video;
     let channel = profile.channel(video);
@@ -108,29 +162,14 @@ pub(crate) fn features(
         let days = (now - t).num_seconds().max(0) as f64 / 86_400.0;
         (1.0 - (1.0 + days).ln() / (1.0 + RECENCY_HORIZON_DAYS).ln()).max(0.0)
     });
-    let z = |cos: f32| (cos - calibration.history_center) / calibration.history_spread;
-    let knn = if positives.is_empty() {
-        0.0
-    } else {
-        let k = NEIGHBOURS.min(positives.len());
-        positives.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-        z(positives[..k].iter().sum::<f32>() / k as f32)
-    };
-    let recently = recent
-        .iter()
-        .filter(|&&i| profile.items()[i].video.video_id != video.video_id)
-        .map(|&i| row_sims[i])
-        .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))))
-        .map_or(0.0, z);
-    let centroid = profile.centroid().map_or(0.0, |c| z(c.iter().zip(&candidate.embedding).map(|(a, b)| a * b).sum()));
     [
         if known { 1.0 } else { 0.0 },
         (1.0 + profile.channel_decayed(video, now, CHANNEL_HALF_LIFE_DAYS)).ln() as f32,
         recency as f32,
         (1.0 + channel.liked as f32).ln(),
-        knn,
-        recently,
-        centroid,
+        similarity.knn,
+        similarity.recently,
+        similarity.centroid,
         0.0,
         0.0,
         0.0,

@@ -121,7 +121,7 @@ struct Plan {
     validation: Vec<Slate>,
 }
 
-/// Runs the evaluation of `histories` against negatives from `pool`.
+/// Runs the evaluation of `histories` against `negatives`.
 pub fn run_takeout(
     histories: Vec<History>,
     negatives: Negatives<'_>,

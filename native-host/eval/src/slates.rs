@@ -4,7 +4,9 @@
 //! boundary only decides where slates are cut, and every method gets the same cut). The split is
 //! rounded up to a day start, so no test day is partly training. A test day's positives are the
 //! videos whose first-ever watch falls on that day; its negatives are drawn from the pool's test
-//! half, never a video the person had watched by the end of that day. Every method ranking day
+//! half (a validation day's from the training half), never a video the person had watched by the
+//! end of that day. The pool keeps no times: a negative may be a video someone watched after the
+//! day, as in the held-out measurements this mirrors. Every method ranking day
 //! `d` is given only the watches before `d`'s start.
 
 use std::collections::HashSet;

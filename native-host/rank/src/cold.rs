@@ -9,18 +9,20 @@
 //! Raw cosines are never ranked on: they are z-scored with the embedder's [`Calibration`] and put
 //! through a logistic, so both scores are 0..1 and comparable across candidates and slates.
 
+use std::sync::{Arc, Mutex};
+
 use candle_core::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::input::{Candidate, ChannelStats, Context, Signal, UserProfile};
-use crate::interest::{self, Features, InterestWeights, Similarity, RECENT_ITEMS};
+use crate::interest::{self, Features, InterestWeights, Similarity, SlateScale, RECENT_ITEMS};
 
 /// Where cosine similarities of one embedder sit: the typical value for unrelated texts and its
 /// spread. e5 models put almost everything between 0.7 and 0.9, so raw cosines mean little.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
-    /// Weighted top-k mean cosine (passage to passage) of a candidate unrelated to the history.
+    /// Mean of the top-k cosines (passage to passage) of a candidate unrelated to the history.
     pub history_center: f32,
     pub history_spread: f32,
     /// Cosine between a video (passage) and an unrelated context (query).
@@ -75,6 +77,35 @@ pub struct ColdStart {
     /// The interest logit's weights over [`crate::interest::FEATURE_NAMES`].
     #[serde(skip, default = "InterestWeights::prior")]
     pub interest: InterestWeights,
+    /// The scale of the last full slate, for the small ones after it.
+    #[serde(skip)]
+    slate_scale: ScaleMemory,
+}
+
+/// The [`SlateScale`] of the last slate of at least [`interest::FULL_SLATE`] tiles, shared by the
+/// clones of one ranker (the daemon's requests).
+#[derive(Debug, Clone, Default)]
+struct ScaleMemory(Arc<Mutex<Option<SlateScale>>>);
+
+impl ScaleMemory {
+    /// A full slate's own scale (remembered), or for a small one the last full slate's (its own
+    /// before any).
+    fn scale_for(&self, rows: &[Features]) -> SlateScale {
+        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if rows.len() >= interest::FULL_SLATE {
+            let scale = interest::slate_scale(rows);
+            *last = Some(scale);
+            return scale;
+        }
+        last.unwrap_or_else(|| interest::slate_scale(rows))
+    }
+}
+
+impl PartialEq for ScaleMemory {
+    /// A memory of past slates is not part of what a ranker is.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Everyday window titles of work and leisure. Some videos (short or vague titles) sit close to
@@ -133,6 +164,7 @@ impl Default for ColdStart {
             context_half_life_min: 90.0,
             background: None,
             interest: InterestWeights::prior(),
+            slate_scale: ScaleMemory::default(),
         }
     }
 }
@@ -184,7 +216,7 @@ impl ColdStart {
     }
 
     /// Scores every candidate; embeddings must be L2-normalised and of one dimension (checked by
-    /// the caller, [`crate::Ranker::score`]).
+    /// the caller, [`crate::Ranker::score`] and [`crate::Ranker::features`]).
     pub fn evidence(&self, profile: &UserProfile, context: &Context, candidates: &[Candidate]) -> Result<Vec<Evidence>> {
         let dim = candidates.first().map_or(0, |c| c.embedding.len());
         let cand: Vec<f32> = candidates.iter().flat_map(|c| c.embedding.iter().copied()).collect();
@@ -207,14 +239,17 @@ impl ColdStart {
 
         let n_tokens = context.tokens().len();
         let mut rows: Vec<Features> =
-            candidates.iter().zip(&similarities).map(|(c, similarity)| interest::features(profile, c, now, similarity)).collect();
-        interest::standardise_in_slate(&mut rows);
+            candidates.iter().zip(&similarities).map(|(c, similarity)| interest::features(profile, c, now, similarity, &cal)).collect();
+        let scale = self.slate_scale.scale_for(&rows);
+        interest::standardise(&mut rows, &scale);
 
         let mut out = Vec::with_capacity(candidates.len());
         for (row, (candidate, similarity)) in candidates.iter().zip(&similarities).enumerate() {
             let channel = profile.channel(&candidate.video);
             let dislike_z = (similarity.worst_dislike - cal.history_center) / cal.history_spread;
-            let closest = similarity.closest.map(|(i, z)| (items[i].video.title.clone(), items[i].signal, z));
+            let closest = similarity
+                .closest
+                .map(|(i, cos)| (items[i].video.title.clone(), items[i].signal, (cos - cal.history_center) / cal.history_spread));
             let logit =
                 self.interest.logit(&rows[row]) - DISLIKED_GAIN * (dislike_z - 1.0).max(0.0) - DISLIKED_CHANNEL * ln1p(channel.disliked);
             let (productive, context_match) = if ctx_vector.is_some() {
@@ -239,7 +274,10 @@ impl ColdStart {
     /// Each candidate's [`Similarity`] to the profile: from the profile's memory when this slate
     /// (or these tiles) was scored before, else by one matrix product for the ones it lacks.
     fn similarities(&self, profile: &UserProfile, candidates: &[Candidate], dim: usize) -> Result<Vec<Similarity>> {
-        let keys: Vec<String> = candidates.iter().map(|c| crate::input::video_text(&c.video)).collect();
+        // The id as well as the text: a video never explains itself, so two uploads of one title
+        // differ.
+        let keys: Vec<String> =
+            candidates.iter().map(|c| format!("{}\n{}", c.video.video_id, crate::input::video_text(&c.video))).collect();
         let mut found = profile.remembered(&keys);
         let missing: Vec<usize> = (0..candidates.len()).filter(|&i| found[i].is_none()).collect();
         if missing.is_empty() {
@@ -251,12 +289,19 @@ impl ColdStart {
             None => Vec::new(),
         };
         let n_items = profile.items().len();
+        if sims.len() != missing.len() * n_items {
+            return Err(crate::RankError::InvalidOption(format!(
+                "{} cosines for {} candidates and {n_items} history videos (embeddings of {dim} dimensions)",
+                sims.len(),
+                missing.len()
+            )));
+        }
         let recent = interest::recent_items(profile, RECENT_ITEMS);
         let mut scratch = Vec::with_capacity(n_items);
         let mut computed = Vec::with_capacity(missing.len());
         for (row, &i) in missing.iter().enumerate() {
             let row_sims = &sims[row * n_items..(row + 1) * n_items];
-            let similarity = interest::similarity(profile, &candidates[i], row_sims, &recent, &self.calibration, &mut scratch);
+            let similarity = interest::similarity(profile, &candidates[i], row_sims, &recent, &mut scratch);
             found[i] = Some(similarity);
             computed.push((keys[i].clone(), similarity));
         }

@@ -5,9 +5,9 @@
 //! Why this shape: on real watch histories with other people's watches as negatives, a logistic
 //! regression over such features beats hand-set gains, and the share of first watches that come
 //! from known channels ranges from 11% to 84% across people, so no fixed weighting serves everyone
-//! (EVALUATION.md). The weights start from [`InterestWeights::prior`], fitted on the shared
-//! histories' validation periods, and are refitted per person when their own data allows
-//! ([`crate::logistic`]).
+//! (EVALUATION.md). The weights are [`InterestWeights::prior`], fitted on the shared histories'
+//! validation periods; [`crate::Ranker::with_interest`] takes other weights (the evaluation's
+//! prior fitted without a person; a person's own fit, with [`crate::logistic`], once one exists).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,7 @@ pub type Features = [f32; FEATURES];
 pub struct InterestWeights {
     pub weights: Vec<f32>,
     pub bias: f32,
-    /// In words, for `vrdndi status` and the learned page.
+    /// Where the weights came from, in words.
     pub source: String,
 }
 
@@ -88,19 +88,20 @@ pub(crate) fn recent_items(profile: &UserProfile, n: usize) -> Vec<usize> {
     idx
 }
 
-/// What a candidate's cosines to the history say, which depends on the profile alone (not on the
-/// time or the slate): kept per profile, so a slate seen again costs no matrix product.
+/// What a candidate's cosines to the history say (raw cosines, calibrated when read), which
+/// depends on the profile and the candidate alone (not on the time or the slate): kept per profile,
+/// so a slate seen again costs no matrix product.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Similarity {
-    /// Calibrated mean of the [`NEIGHBOURS`] highest cosines to watched and liked videos.
-    pub knn: f32,
-    /// Calibrated highest cosine to the [`RECENT_ITEMS`] latest of them.
-    pub recently: f32,
-    /// Calibrated cosine to their centroid.
-    pub centroid: f32,
-    /// The closest watched or liked item (its index) and its calibrated cosine.
+    /// Mean of the [`NEIGHBOURS`] highest cosines to watched and liked videos (None without any).
+    pub knn: Option<f32>,
+    /// Highest cosine to the [`RECENT_ITEMS`] latest of them.
+    pub recently: Option<f32>,
+    /// Cosine to their centroid.
+    pub centroid: Option<f32>,
+    /// The closest watched or liked item (its index) and its cosine.
     pub closest: Option<(usize, f32)>,
-    /// The highest cosine to a disliked video (raw; -inf without one).
+    /// The highest cosine to a disliked video (-inf without one).
     pub worst_dislike: f32,
 }
 
@@ -111,10 +112,8 @@ pub(crate) fn similarity(
     candidate: &Candidate,
     row_sims: &[f32],
     recent: &[usize],
-    calibration: &Calibration,
     scratch: &mut Vec<f32>,
 ) -> Similarity {
-    let z = |cos: f32| (cos - calibration.history_center) / calibration.history_spread;
     let items = profile.items();
     let mut closest: Option<(usize, f32)> = None;
     let mut worst_dislike = f32::NEG_INFINITY;
@@ -134,26 +133,30 @@ pub(crate) fn similarity(
             }
         }
     }
-    let knn = if scratch.is_empty() {
-        0.0
-    } else {
+    let knn = (!scratch.is_empty()).then(|| {
         let k = NEIGHBOURS.min(scratch.len());
         scratch.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-        z(scratch[..k].iter().sum::<f32>() / k as f32)
-    };
+        scratch[..k].iter().sum::<f32>() / k as f32
+    });
     let recently = recent
         .iter()
         .filter(|&&i| items[i].video.video_id != candidate.video.video_id)
         .map(|&i| row_sims[i])
-        .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))))
-        .map_or(0.0, z);
-    let centroid = profile.centroid().map_or(0.0, |c| z(c.iter().zip(&candidate.embedding).map(|(a, b)| a * b).sum()));
-    Similarity { knn, recently, centroid, closest: closest.map(|(i, s)| (i, z(s))), worst_dislike }
+        .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))));
+    let centroid = profile.centroid().map(|c| c.iter().zip(&candidate.embedding).map(|(a, b)| a * b).sum());
+    Similarity { knn, recently, centroid, closest, worst_dislike }
 }
 
 /// The features of one candidate at `now`, from its channel's history and its [`Similarity`];
-/// the within-slate ones are 0 until [`standardise_in_slate`].
-pub(crate) fn features(profile: &UserProfile, candidate: &Candidate, now: DateTime<Utc>, similarity: &Similarity) -> Features {
+/// the within-slate ones are 0 until [`standardise`].
+pub(crate) fn features(
+    profile: &UserProfile,
+    candidate: &Candidate,
+    now: DateTime<Utc>,
+    similarity: &Similarity,
+    calibration: &Calibration,
+) -> Features {
+    let z = |cos: Option<f32>| cos.map_or(0.0, |c| (c - calibration.history_center) / calibration.history_spread);
     let now = profile.recency_reference(now);
     let video = &candidate.video;
     let channel = profile.channel(video);
@@ -167,25 +170,45 @@ pub(crate) fn features(profile: &UserProfile, candidate: &Candidate, now: DateTi
         (1.0 + profile.channel_decayed(video, now, CHANNEL_HALF_LIFE_DAYS)).ln() as f32,
         recency as f32,
         (1.0 + channel.liked as f32).ln(),
-        similarity.knn,
-        similarity.recently,
-        similarity.centroid,
+        z(similarity.knn),
+        z(similarity.recently),
+        z(similarity.centroid),
         0.0,
         0.0,
         0.0,
     ]
 }
 
-/// Fills the within-slate features: each similarity feature's z-score among the slate's
-/// candidates (0 when the slate cannot tell them apart). What a page shows sets the scale of
-/// "similar" for it.
-pub(crate) fn standardise_in_slate(rows: &mut [Features]) {
-    let n = rows.len() as f32;
+/// The mean and spread of the similarity features over a slate: what "similar" means on a page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlateScale {
+    mean: [f32; 3],
+    std: [f32; 3],
+}
+
+/// From this many tiles a slate sets its own [`SlateScale`]; a smaller one (the few tiles a page
+/// adds as the person scrolls) is read with the scale of the last slate that did, so its scores
+/// compare with those already on the page.
+pub const FULL_SLATE: usize = 8;
+
+/// The scale of `rows`' similarity features.
+pub(crate) fn slate_scale(rows: &[Features]) -> SlateScale {
+    let n = rows.len().max(1) as f32;
+    let mut scale = SlateScale { mean: [0.0; 3], std: [0.0; 3] };
     for (j, &f) in SIMILARITY.iter().enumerate() {
         let mean = rows.iter().map(|r| r[f]).sum::<f32>() / n;
-        let std = (rows.iter().map(|r| (r[f] - mean).powi(2)).sum::<f32>() / n).sqrt();
+        scale.mean[j] = mean;
+        scale.std[j] = (rows.iter().map(|r| (r[f] - mean).powi(2)).sum::<f32>() / n).sqrt();
+    }
+    scale
+}
+
+/// Fills the within-slate features: each similarity feature's z-score on `scale` (0 where the
+/// scale has no spread).
+pub(crate) fn standardise(rows: &mut [Features], scale: &SlateScale) {
+    for (j, &f) in SIMILARITY.iter().enumerate() {
         for r in rows.iter_mut() {
-            r[IN_SLATE + j] = if std > 1e-6 { (r[f] - mean) / std } else { 0.0 };
+            r[IN_SLATE + j] = if scale.std[j] > 1e-6 { (r[f] - scale.mean[j]) / scale.std[j] } else { 0.0 };
         }
     }
 }
@@ -202,13 +225,15 @@ mod tests {
             r[5] = 1.0;
             r[6] = -(i as f32) * 2.0;
         }
-        standardise_in_slate(&mut rows);
+        let scale = slate_scale(&rows);
+        standardise(&mut rows, &scale);
         let expected = (1.5f32).sqrt();
         assert!((rows[2][7] - expected).abs() < 1e-5, "{:?}", rows[2]);
         assert_eq!(rows[1][8], 0.0, "no spread, no signal");
         assert!((rows[0][9] - expected).abs() < 1e-5);
         let mut one = vec![[1f32; FEATURES]];
-        standardise_in_slate(&mut one);
+        let scale = slate_scale(&one);
+        standardise(&mut one, &scale);
         assert_eq!(&one[0][7..10], &[0.0, 0.0, 0.0]);
     }
 

@@ -31,8 +31,24 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], prior: &[f64], l2: f64, positive_weight: 
     }
     let n = x.len() as f64;
     let p = d + 1; // the bias last
+    let objective = |theta: &[f64]| {
+        let loss: f64 = x
+            .iter()
+            .zip(y)
+            .map(|(row, &label)| {
+                let z = theta[d] + row.iter().zip(theta).map(|(a, b)| a * b).sum::<f64>();
+                // log(1 + e^-z) for a positive, log(1 + e^z) for a negative, without overflow.
+                let m = if label { -z } else { z };
+                let w = if label { positive_weight } else { 1.0 };
+                w * (m.max(0.0) + (-m.abs()).exp().ln_1p())
+            })
+            .sum::<f64>()
+            / n;
+        loss + l2 * theta[..d].iter().zip(prior).map(|(t, p)| (t - p).powi(2)).sum::<f64>()
+    };
     let mut theta: Vec<f64> = prior.iter().copied().chain([0.0]).collect();
-    for _ in 0..50 {
+    let mut current = objective(&theta);
+    for _ in 0..100 {
         let mut grad = vec![0f64; p];
         let mut hess = vec![0f64; p * p];
         for (row, &label) in x.iter().zip(y) {
@@ -56,11 +72,25 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], prior: &[f64], l2: f64, positive_weight: 
         }
         hess[d * p + d] += 1e-9;
         let step = solve(&mut hess, &mut grad, p)?;
-        let size = step.iter().map(|s| s * s).sum::<f64>().sqrt();
-        for (t, s) in theta.iter_mut().zip(&step) {
-            *t -= s;
+        // Backtracking: halve the Newton step until the objective falls (nearly separable data
+        // with a small penalty would otherwise overshoot).
+        let mut scale = 1.0;
+        let mut accepted = None;
+        for _ in 0..30 {
+            let candidate: Vec<f64> = theta.iter().zip(&step).map(|(t, s)| t - scale * s).collect();
+            let value = objective(&candidate);
+            if value.is_finite() && value <= current {
+                accepted = Some((candidate, value));
+                break;
+            }
+            scale *= 0.5;
         }
-        if size < 1e-8 {
+        let Some((next, value)) = accepted else { break };
+        let moved = step.iter().map(|s| (scale * s).powi(2)).sum::<f64>().sqrt();
+        let improved = current - value;
+        theta = next;
+        current = value;
+        if moved < 1e-8 || improved < 1e-12 {
             break;
         }
     }

@@ -4,7 +4,8 @@
 //! Every entry counts for its channel (and its channel's recency); the latest [`EMBEDDED_WATCHED`]
 //! watched, [`EMBEDDED_LIKED`] liked and [`EMBEDDED_DISLIKED`] disliked videos with a title are
 //! the embedded items that similarity reads. The caps bound memory (20,000 vectors of 384 floats
-//! are 30 MiB) and the first embedding after an import; real Takeouts hold 2k-10k watches, so in
+//! are 30 MiB, held twice: as items and as the matrix similarity reads) and the first embedding
+//! after an import; real Takeouts hold 2k-10k watches, so in
 //! practice the whole history is read.
 
 use std::collections::HashMap;

@@ -74,7 +74,36 @@ impl Ranker {
 
     /// Each candidate's interest features (as [`Ranker::score`] reads them), for fitting weights.
     pub fn features(&self, profile: &UserProfile, context: &Context, candidates: &[Candidate]) -> Result<Vec<crate::Features>> {
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.check(profile, context, candidates)?;
         Ok(self.cold.evidence(profile, context, candidates)?.into_iter().map(|e| e.features).collect())
+    }
+
+    /// Every embedding finite and of the one width the ranker reads (not 0).
+    fn check(&self, profile: &UserProfile, context: &Context, candidates: &[Candidate]) -> Result<()> {
+        let dim = self.model.as_ref().map_or(candidates[0].embedding.len(), |m| m.config().net.embed_dim);
+        if dim == 0 {
+            return Err(RankError::InvalidOption("the candidates' embeddings are empty".into()));
+        }
+        for c in candidates {
+            let what = || format!("the embedding of video {}", c.video.video_id);
+            check_dimension(&c.embedding, dim, what)?;
+            check_vector(&c.embedding, what)?;
+        }
+        for t in context.tokens() {
+            let what = || format!("the embedding of context event `{}`", t.title);
+            check_dimension(&t.embedding, dim, what)?;
+            check_vector(&t.embedding, what)?;
+        }
+        if let Some(d) = profile.dimension().filter(|&d| d != dim) {
+            return Err(RankError::Dimension { what: "the history embeddings".into(), expected: dim, got: d });
+        }
+        if let Some(d) = self.cold.background.as_ref().map(Vec::len).filter(|&d| d != dim) {
+            return Err(RankError::Dimension { what: "the background activities".into(), expected: dim, got: d });
+        }
+        Ok(())
     }
 
     pub fn model(&self) -> Option<&Model> {
@@ -110,23 +139,7 @@ impl Ranker {
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        let dim = self.model.as_ref().map_or(candidates[0].embedding.len(), |m| m.config().net.embed_dim);
-        for c in candidates {
-            let what = || format!("the embedding of video {}", c.video.video_id);
-            check_dimension(&c.embedding, dim, what)?;
-            check_vector(&c.embedding, what)?;
-        }
-        for t in context.tokens() {
-            let what = || format!("the embedding of context event `{}`", t.title);
-            check_dimension(&t.embedding, dim, what)?;
-            check_vector(&t.embedding, what)?;
-        }
-        if let Some(d) = profile.dimension().filter(|&d| d != dim) {
-            return Err(RankError::Dimension { what: "the history embeddings".into(), expected: dim, got: d });
-        }
-        if let Some(d) = self.cold.background.as_ref().map(Vec::len).filter(|&d| d != dim) {
-            return Err(RankError::Dimension { what: "the background activities".into(), expected: dim, got: d });
-        }
+        self.check(profile, context, candidates)?;
         let evidence = self.cold.evidence(profile, context, candidates)?;
         let learned = match &self.model {
             Some(model) => Some(model.predict(candidates, context)?),

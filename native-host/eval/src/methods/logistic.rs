@@ -1,6 +1,7 @@
 //! The strongest simple baseline: a logistic regression per person over four plain features
 //! (decayed channel affinity, centroid cosine, item-kNN, popularity), fitted on that person's
-//! validation days before the split with other people's watches as negatives. It knows more than
+//! validation days before the split against the run's negatives (other people's watches unless
+//! `--negatives` says otherwise). It knows more than
 //! the product can (popularity across other people's histories, negatives from outside), which is
 //! why it is the bar.
 

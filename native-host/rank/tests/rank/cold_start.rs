@@ -91,3 +91,33 @@ fn bad_vectors_are_refused_with_the_video_named() {
     let err = ranker.score(&profile(), &Context::empty(at(), offset()), &short, &Preferences::default()).unwrap_err();
     assert!(err.to_string().contains("dimensions"), "{err}");
 }
+
+/// A page sends its first screen as one slate and the tiles it adds while scrolling as small
+/// ones; the small ones are read on the first slate's scale, so a tile scores the same alone as
+/// it did on that page, and the page's order across requests holds.
+#[test]
+fn a_tile_scored_alone_after_a_full_slate_keeps_its_score() {
+    let ranker = ranker();
+    let profile = profile();
+    let empty = Context::empty(at(), offset());
+    let slate: Vec<_> = (0..12)
+        .map(|i| {
+            candidate(
+                &format!("tile{i:07}"),
+                &format!("Video {i}"),
+                if i % 3 == 0 { "No Boilerplate" } else { "Other" },
+                vector(i % 5, 30 + i, 0.3),
+            )
+        })
+        .collect();
+    let page = ranker.score(&profile, &empty, &slate, &Preferences::default()).expect("scores the page");
+    for i in [0, 4, 7] {
+        let alone = ranker.score(&profile, &empty, &slate[i..=i], &Preferences::default()).expect("scores one tile");
+        assert_eq!(alone[0].interest, page[i].interest, "tile {i}");
+    }
+    // Without a full slate before it, a lone tile has no page to compare with: its within-slate
+    // features are 0, and it still gets a score.
+    let fresh = self::ranker();
+    let lone = fresh.score(&profile, &empty, &slate[4..5], &Preferences::default()).expect("scores");
+    assert!((0.0..=1.0).contains(&lone[0].interest));
+}

@@ -220,10 +220,8 @@ pub fn run_takeout(
     let mut results: Vec<Vec<Vec<Vec<SlateMetrics>>>> = vec![Vec::new(); sizes.len()];
     let mut summaries: Vec<Option<TrainSummary>> = Vec::new();
     let mut method_order: Vec<String> = Vec::new();
-    // The product's features on every person's validation days, for fitting the prior: pooled,
-    // and for each person without them (what a person the prior never saw gets).
-    let mut prior_rows: Vec<Vec<(Vec<f64>, bool)>> = Vec::new();
-    // The same per validation slate, to score the priors on the validation days themselves.
+    // The product's features on every person's validation days ([person][slate][row]), for fitting
+    // the prior: pooled, and for each person without them (what a person the prior never saw gets).
     let mut prior_slates: Vec<Vec<Vec<(Vec<f64>, bool)>>> = Vec::new();
     if options.fit_prior {
         progress.stage("fitting the interest prior on the validation days");
@@ -241,10 +239,11 @@ pub fn run_takeout(
                     features.iter().zip(&slate.relevant).map(|(x, &y)| (x.iter().map(|&v| f64::from(v)).collect(), y)).collect::<Vec<_>>(),
                 );
             }
-            prior_rows.push(slates.iter().flatten().cloned().collect());
             prior_slates.push(slates);
         }
     }
+    let unseen_priors: Vec<Option<FittedPrior>> =
+        (0..prior_slates.len()).map(|u| fit_prior(&rows_without(&prior_slates, Some(u)))).collect();
 
     for (u, plan) in plans.iter().enumerate() {
         let mut user_summary = None;
@@ -280,19 +279,15 @@ pub fn run_takeout(
                 Box::new(LogisticBlend::fit(pool, &blend_rows.0, &blend_rows.1)),
                 Box::new(Vrdndi::new("vrdndi-cold", product.clone())),
             ];
-            if options.fit_prior {
-                // The same product, its prior fitted on the other people only: how the shipped
-                // prior may carry to people it never saw.
-                let others: Vec<(Vec<f64>, bool)> =
-                    prior_rows.iter().enumerate().filter(|&(o, _)| o != u).flat_map(|(_, r)| r.iter().cloned()).collect();
-                if let Some(fitted) = fit_prior(&others) {
-                    let weights = InterestWeights {
-                        weights: fitted.weights.iter().map(|&w| w as f32).collect(),
-                        bias: fitted.bias as f32,
-                        source: "fitted without this person".into(),
-                    };
-                    methods.push(Box::new(Vrdndi::new("vrdndi-unseen", product.clone().with_interest(weights)?)));
-                }
+            // The same product, its prior fitted on the other people only: how the shipped prior
+            // may carry to people it never saw.
+            if let Some(Some(fitted)) = unseen_priors.get(u) {
+                let weights = InterestWeights {
+                    weights: fitted.weights.iter().map(|&w| w as f32).collect(),
+                    bias: fitted.bias as f32,
+                    source: "fitted without this person".into(),
+                };
+                methods.push(Box::new(Vrdndi::new("vrdndi-unseen", product.clone().with_interest(weights)?)));
             }
             if let Some((_, examples)) = plan.training.iter().find(|(n, _)| *n == size) {
                 progress.stage(&format!(
@@ -423,11 +418,16 @@ pub fn run_takeout(
         curve,
         leak_check: leak,
         timings: Timings { plan_s, embed, train_s, score_s, curve_s, total_s: started.elapsed().as_secs_f64() },
-        prior: fit_prior(&prior_rows.iter().flatten().cloned().collect::<Vec<_>>()).map(|mut p| {
-            p.validation_unseen = validation_unseen(&prior_rows, &prior_slates, &plans);
+        prior: fit_prior(&rows_without(&prior_slates, None)).map(|mut p| {
+            p.validation_unseen = validation_unseen(&unseen_priors, &prior_slates, &plans);
             p
         }),
     })
+}
+
+/// Every person's validation rows, pooled, leaving out person `except` when given.
+fn rows_without(slates: &[Vec<Vec<(Vec<f64>, bool)>>], except: Option<usize>) -> Vec<(Vec<f64>, bool)> {
+    slates.iter().enumerate().filter(|&(u, _)| Some(u) != except).flat_map(|(_, s)| s.iter().flatten().cloned()).collect()
 }
 
 /// The product's interest weights fitted on the pooled validation rows (lightly regularised).
@@ -448,12 +448,11 @@ fn fit_prior(rows: &[(Vec<f64>, bool)]) -> Option<FittedPrior> {
 /// Per person, the nDCG@10 on their own validation days of the prior fitted on the others'
 /// validation days: how the features and the fit carry to an unseen person, measured without
 /// touching a test day (this is what feature choices are made on).
-fn validation_unseen(rows: &[Vec<(Vec<f64>, bool)>], slates: &[Vec<Vec<(Vec<f64>, bool)>>], plans: &[Plan]) -> Vec<(String, f64)> {
+fn validation_unseen(unseen: &[Option<FittedPrior>], slates: &[Vec<Vec<(Vec<f64>, bool)>>], plans: &[Plan]) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     for (u, plan) in plans.iter().enumerate() {
-        let others: Vec<(Vec<f64>, bool)> = rows.iter().enumerate().filter(|&(o, _)| o != u).flat_map(|(_, r)| r.iter().cloned()).collect();
-        let Some(prior) = fit_prior(&others) else { continue };
-        let model = vrdndi_rank::logistic::Logistic { weights: prior.weights, bias: prior.bias };
+        let Some(Some(prior)) = unseen.get(u) else { continue };
+        let model = vrdndi_rank::logistic::Logistic { weights: prior.weights.clone(), bias: prior.bias };
         let ndcgs: Vec<f64> = slates[u]
             .iter()
             .filter_map(|slate| {

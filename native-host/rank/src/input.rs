@@ -253,6 +253,8 @@ impl UserProfile {
         if !self.counted.insert((video.video_id.clone(), signal)) {
             return;
         }
+        // Dislikes say nothing about when the person last chose the channel.
+        let chosen_at = at.filter(|_| signal != Signal::Disliked);
         for key in channel_keys(video) {
             let stats = self.channels.entry(key.clone()).or_default();
             match signal {
@@ -260,13 +262,11 @@ impl UserProfile {
                 Signal::Liked => stats.liked += 1,
                 Signal::Disliked => stats.disliked += 1,
             }
-            if let (Some(at), Signal::Watched | Signal::Liked) = (at, signal) {
+            if let Some(at) = chosen_at {
                 self.channel_times.entry(key).or_default().push(at);
             }
         }
-        if let (Some(at), Signal::Watched | Signal::Liked) = (at, signal) {
-            self.latest = self.latest.max(Some(at));
-        }
+        self.latest = self.latest.max(chosen_at);
     }
 
     /// The time the history's recency is measured from at `now`: `now`, or a day after the latest

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use vrdndi_rank::logistic::{self, Logistic};
 use vrdndi_rank::{channel_keys, Candidate};
 
-use super::similarity::{cosines, DEFAULT_NEIGHBOURS};
+use super::similarity::{Centroid, ItemKnn};
 use super::{Method, Past};
 use crate::error::Result;
 use crate::pool::Pool;
@@ -20,7 +20,8 @@ const CHANNEL_HALF_LIFE_DAYS: f64 = 30.0;
 /// The ridge penalty (towards zero) of the fit.
 const L2: f64 = 1e-3;
 
-/// The four features of every candidate of a slate, given the past.
+/// The four features of every candidate of a slate, given the past: the centroid and item-kNN
+/// baselines' own scores, beside the decayed channel affinity and popularity.
 pub fn features(past: &Past<'_>, slate: &[Candidate], pool: &Pool) -> Result<Vec<Vec<f64>>> {
     let mut affinity: HashMap<String, f64> = HashMap::new();
     for w in past.watches {
@@ -30,32 +31,14 @@ pub fn features(past: &Past<'_>, slate: &[Candidate], pool: &Pool) -> Result<Vec
             *affinity.entry(key).or_default() += weight;
         }
     }
-    let rows: Vec<&[f32]> = past.videos.iter().map(|v| v.embedding).collect();
-    let sims = cosines(slate, &rows)?;
-    let n = rows.len();
-    let dim = slate.first().map_or(0, |c| c.embedding.len());
-    let mut mean = vec![0f64; dim];
-    for r in &rows {
-        for (m, x) in mean.iter_mut().zip(r.iter()) {
-            *m += f64::from(*x);
-        }
-    }
-    let norm = mean.iter().map(|x| x * x).sum::<f64>().sqrt().max(1e-12);
+    let centroid = Centroid.score(past, slate, 0)?;
+    let knn = ItemKnn::default().score(past, slate, 0)?;
     Ok(slate
         .iter()
         .enumerate()
         .map(|(i, c)| {
             let channel = channel_keys(&c.video).iter().find_map(|k| affinity.get(k).copied()).unwrap_or(0.0);
-            let centroid = c.embedding.iter().zip(&mean).map(|(a, m)| f64::from(*a) * m).sum::<f64>() / norm;
-            let knn = if n == 0 {
-                0.0
-            } else {
-                let mut row: Vec<f32> = sims[i * n..(i + 1) * n].to_vec();
-                let k = DEFAULT_NEIGHBOURS.min(n);
-                row.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-                row[..k].iter().map(|&s| f64::from(s)).sum::<f64>() / k as f64
-            };
-            vec![(1.0 + channel).ln(), centroid, knn, f64::from(1 + pool.appearances(&c.video.video_id)).ln()]
+            vec![(1.0 + channel).ln(), centroid[i], knn[i], f64::from(1 + pool.appearances(&c.video.video_id)).ln()]
         })
         .collect())
 }
